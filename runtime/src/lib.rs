@@ -1,0 +1,3 @@
+//! weft: a work-stealing, multithreaded async runtime with tokio's API.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![doc(test(attr(deny(warnings))))]
