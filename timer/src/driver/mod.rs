@@ -101,7 +101,9 @@
 //! timer that is never polled, or is polled only after its deadline, never
 //! allocates. The first registration allocates one `Arc<TimerShared>`
 //! (`state`, the shard index and the waker slot); resets reuse it. The
-//! wheels' arenas reuse freed cells.
+//! wheels' arenas reuse freed cells. A `TimerEntry` itself is 48 bytes on
+//! 64-bit targets: the handle, the deadline, the `Arc`, the wheel key and a
+//! flag.
 
 use std::fmt;
 use std::task::Waker;

@@ -453,3 +453,39 @@ fn entry_and_handle_debug() {
     let text = format!("{driver:?}");
     assert!(text.contains("shards: 2"), "{text}");
 }
+
+#[test]
+fn types_are_thread_safe_and_small() {
+    fn send_sync<T: Send + Sync>() {}
+    fn unpin<T: Unpin>() {}
+    send_sync::<Driver>();
+    send_sync::<Handle>();
+    send_sync::<TimerEntry>();
+    send_sync::<Clock>();
+    send_sync::<Error>();
+    unpin::<TimerEntry>();
+    // Handle, deadline, lazily allocated shared state, wheel key, flag.
+    assert!(std::mem::size_of::<TimerEntry>() <= 48);
+    assert!(std::mem::size_of::<Option<crate::wheel::Key>>() <= 8);
+}
+
+#[test]
+fn real_clock_never_fires_early() {
+    let clock = Clock::new(false);
+    let driver = Driver::new(clock.clone(), 2);
+    let task = Task::new();
+    let deadline = clock.now() + Duration::from_micros(15_300);
+    let mut t = timer(&driver, deadline);
+    assert!(task.poll(&mut t, 1).is_pending());
+    // Park the way a runtime would, for as long as the driver asks.
+    while !t.is_elapsed() {
+        let until = driver.next_deadline().expect("the timer is registered");
+        std::thread::sleep(until.saturating_duration_since(clock.now()));
+        let fired = driver.process();
+        if fired == 1 {
+            assert!(clock.now() >= deadline, "fired before its deadline");
+        }
+    }
+    assert_eq!(task.wakes(), 1);
+    assert_eq!(task.poll(&mut t, 1), Poll::Ready(Ok(())));
+}
