@@ -27,9 +27,11 @@ mod util;
 mod wait_list;
 
 mod mutex;
+mod notify;
 mod semaphore;
 
 pub mod oneshot;
 
+pub use notify::{Notified, Notify};
 pub use mutex::{MappedMutexGuard, Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
 pub use semaphore::{AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError};
