@@ -12,7 +12,7 @@ pub(crate) fn shutdown_error() -> io::Error {
 }
 
 /// `true` if `error` is the one [`shutdown_error`] makes.
-#[cfg(test)]
+#[cfg(all(test, not(loom)))]
 pub(crate) fn is_shutdown_error(error: &io::Error) -> bool {
     error.kind() == io::ErrorKind::Other && error.get_ref().is_some_and(|e| e.to_string() == SHUTDOWN_MESSAGE)
 }

@@ -219,12 +219,7 @@ impl From<mio::Interest> for Interest {
 
 impl fmt::Debug for Interest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = [
-            (READABLE, "READABLE"),
-            (WRITABLE, "WRITABLE"),
-            (PRIORITY, "PRIORITY"),
-            (ERROR, "ERROR"),
-        ];
+        let names = [(READABLE, "READABLE"), (WRITABLE, "WRITABLE"), (PRIORITY, "PRIORITY"), (ERROR, "ERROR")];
         let mut first = true;
         for (bit, name) in names {
             if self.0 & bit != 0 {

@@ -98,9 +98,9 @@ mod error;
 mod handle;
 mod interest;
 mod poll_evented;
+mod readiness;
 mod ready;
 mod ready_event;
-mod readiness;
 mod registration;
 mod scheduled_io;
 mod slots;
@@ -114,9 +114,9 @@ pub use driver::{Driver, DEFAULT_EVENT_CAPACITY};
 pub use handle::Handle;
 pub use interest::Interest;
 pub use poll_evented::PollEvented;
+pub use readiness::Readiness;
 pub use ready::Ready;
 pub use ready_event::ReadyEvent;
-pub use readiness::Readiness;
 pub use registration::Registration;
 
 #[cfg(loom)]

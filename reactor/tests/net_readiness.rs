@@ -28,10 +28,8 @@ fn connect_accept_and_transfer() {
     assert!(client.take_error().unwrap().is_none());
 
     // The listener becomes readable and accepts.
-    let (mut server, _) = wait("a connection to accept", |cx| {
-        listener_reg.poll_io(cx, Direction::Read, || listener.accept())
-    })
-    .unwrap();
+    let (mut server, _) =
+        wait("a connection to accept", |cx| listener_reg.poll_io(cx, Direction::Read, || listener.accept())).unwrap();
     let server_reg = handle.register(&mut server, mio::Interest::READABLE | mio::Interest::WRITABLE).unwrap();
 
     // Nothing sent yet: a read finds no readiness or `WouldBlock`.
@@ -41,8 +39,8 @@ fn connect_accept_and_transfer() {
     assert!(early.is_pending());
 
     (&client).write_all(b"hello weft").unwrap();
-    let n = wait("the server to read", |cx| server_reg.poll_io(cx, Direction::Read, || (&server).read(&mut buf)))
-        .unwrap();
+    let n =
+        wait("the server to read", |cx| server_reg.poll_io(cx, Direction::Read, || (&server).read(&mut buf))).unwrap();
     assert_eq!(&buf[..n], b"hello weft");
 
     // The peer closes: the server sees read-closed readiness and end of file.

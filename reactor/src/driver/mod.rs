@@ -183,10 +183,7 @@ impl Drop for Driver {
 
 impl fmt::Debug for Driver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Driver")
-            .field("event_capacity", &self.events.capacity())
-            .field("handle", &self.handle)
-            .finish()
+        f.debug_struct("Driver").field("event_capacity", &self.events.capacity()).field("handle", &self.handle).finish()
     }
 }
 

@@ -41,7 +41,7 @@ impl Registration {
         self.slot.io()
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     pub(crate) fn slot_index(&self) -> usize {
         self.slot.index()
     }

@@ -146,10 +146,7 @@ impl ScheduledIo {
     /// Applies `f` to the word until the CAS succeeds or `f` declines.
     /// Returns the word that was replaced, or `None` if `f` declined.
     fn update(&self, mut f: impl FnMut(Word) -> Option<Word>) -> Option<Word> {
-        self.word
-            .fetch_update(AcqRel, Acquire, |raw| f(Word::from_raw(raw)).map(Word::raw))
-            .ok()
-            .map(Word::from_raw)
+        self.word.fetch_update(AcqRel, Acquire, |raw| f(Word::from_raw(raw)).map(Word::raw)).ok().map(Word::from_raw)
     }
 
     /// The generation of the registration that owns the slot now.
@@ -161,7 +158,9 @@ impl ScheduledIo {
     /// advances the tick. Returns `false`, changing nothing, if the event is
     /// stale (the slot now belongs to another generation).
     pub(crate) fn dispatch(&self, generation: usize, ready: Ready) -> bool {
-        self.update(|word| (word.generation() == generation).then(|| word.dispatched(ready))).is_some()
+        let ignore_generation = cfg!(weft_loom_mutant = "reactor_dispatch_ignores_generation");
+        self.update(|word| (ignore_generation || word.generation() == generation).then(|| word.dispatched(ready)))
+            .is_some()
     }
 
     /// Moves the wakers that `ready` satisfies into `wakers`. When the batch
@@ -232,7 +231,8 @@ impl ScheduledIo {
             Direction::Write => &mut waiters.writer,
         };
         let replaced = replace_waker(slot, cx);
-        let result = check(self.load(), mask);
+        let recheck = !cfg!(weft_loom_mutant = "reactor_poll_skips_recheck");
+        let result = if recheck { check(self.load(), mask) } else { None };
         drop(waiters);
         drop(replaced);
         match result {
@@ -294,7 +294,8 @@ impl ScheduledIo {
         if clear.is_empty() {
             return;
         }
-        self.update(|word| (word.tick() == event.tick()).then(|| word.cleared(clear)));
+        let ignore_tick = cfg!(weft_loom_mutant = "reactor_clear_ignores_tick");
+        self.update(|word| (ignore_tick || word.tick() == event.tick()).then(|| word.cleared(clear)));
     }
 
     /// Marks the slot shut down and moves every waker into `out`.
@@ -336,3 +337,6 @@ impl std::fmt::Debug for ScheduledIo {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(all(test, loom))]
+mod models;
