@@ -232,3 +232,28 @@ fn poll_evented_reads_and_deregisters_on_drop() {
     let again = handle.register(&mut raw, mio::Interest::READABLE).unwrap();
     again.deregister(&mut raw).unwrap();
 }
+
+#[test]
+fn async_io_retries_after_would_block() {
+    let driver = DriverThread::start();
+    let mut socket = udp();
+    let registration = driver.handle().register(&mut socket, mio::Interest::READABLE).unwrap();
+    let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let target = socket.local_addr().unwrap();
+
+    let mut attempts = 0;
+    let mut buf = [0; 8];
+    let mut receive = Box::pin(registration.async_io(Interest::READABLE, || {
+        attempts += 1;
+        socket.recv(&mut buf)
+    }));
+    // Nothing to receive yet: the future waits without trying.
+    let (_, waker) = ThreadWaker::current();
+    assert!(receive.as_mut().poll(&mut Context::from_waker(&waker)).is_pending());
+
+    sender.send_to(b"late", target).unwrap();
+    let n = block_on(receive).unwrap();
+    assert_eq!(n, 4);
+    assert_eq!(attempts, 1);
+    assert_eq!(&buf[..n], b"late");
+}

@@ -173,6 +173,39 @@ impl Registration {
         Readiness::new(self.io(), interest.mask())
     }
 
+    /// Waits until the registration is ready for `interest`, then runs `f`;
+    /// on `WouldBlock` from `f`, clears that readiness and waits again.
+    /// The body of `async fn send_to`-style socket methods.
+    ///
+    /// Cancel-safe if `f` is: dropping the future between attempts loses no
+    /// readiness.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `f` returns other than `WouldBlock`; the shutdown error of
+    /// [`poll_read_ready`](Self::poll_read_ready).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io;
+    /// use weft_reactor::{Interest, Registration};
+    ///
+    /// async fn recv(socket: &mio::net::UdpSocket, registration: &Registration, buf: &mut [u8]) -> io::Result<usize> {
+    ///     registration.async_io(Interest::READABLE, || socket.recv(buf)).await
+    /// }
+    /// # let _ = recv;
+    /// ```
+    pub async fn async_io<R>(&self, interest: Interest, mut f: impl FnMut() -> io::Result<R>) -> io::Result<R> {
+        loop {
+            let event = self.readiness(interest).await?;
+            match f() {
+                Err(error) if error.kind() == io::ErrorKind::WouldBlock => self.clear_readiness(event),
+                result => return result,
+            }
+        }
+    }
+
     /// Changes the interest `source` is registered with, keeping this
     /// registration and its readiness.
     ///
