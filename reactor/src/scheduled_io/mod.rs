@@ -34,7 +34,7 @@
 //! while the tick is still the observed one. Closed bits are never cleared:
 //! a closed half stays closed.
 //!
-//! A clear could still hit the wrong state if exactly 65 536 deliveries
+//! A clear could still hit the wrong state if a multiple of 65 536 deliveries
 //! happened between a task's observation and its clear; the cost would be
 //! one lost wake-up on a socket that is receiving events that fast, and the
 //! next event repairs it.
@@ -53,6 +53,12 @@
 //! * Driver: apply the event to the word with a CAS, then lock, take the
 //!   wakers of the directions that became ready into a fixed batch, unlock,
 //!   and wake the batch with no lock held.
+//!
+//! A delivery wakes the reader if it holds readable, read-closed or error
+//! readiness, the writer if it holds writable, write-closed or error
+//! readiness, and each readiness future whose interest mask it meets
+//! ([`Interest::mask`](crate::Interest::mask)). The driver takes wakers out
+//! but never removes waiter entries; only their futures do.
 //!
 //! No wake-up is lost: if the driver's lock comes after the waiter's
 //! unlock, the driver finds the waker. Otherwise the driver's CAS happened
