@@ -27,9 +27,10 @@ mod util;
 mod wait_list;
 
 mod mutex;
-mod notify;
+pub(crate) mod notify;
 mod semaphore;
 
+pub mod mpsc;
 pub mod oneshot;
 
 pub use notify::{Notified, Notify};
