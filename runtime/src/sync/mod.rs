@@ -26,8 +26,9 @@ mod batch_semaphore;
 mod util;
 mod wait_list;
 
-mod mutex;
+pub(crate) mod mutex;
 pub(crate) mod notify;
+mod rwlock;
 mod semaphore;
 
 pub mod mpsc;
@@ -35,4 +36,8 @@ pub mod oneshot;
 
 pub use notify::{Notified, Notify};
 pub use mutex::{MappedMutexGuard, Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+pub use rwlock::{
+    OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockMappedWriteGuard,
+    RwLockReadGuard, RwLockWriteGuard,
+};
 pub use semaphore::{AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError};

@@ -56,9 +56,15 @@ unsafe impl<T: ?Sized + Send> Sync for Mutex<T> {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TryLockError(());
 
+impl TryLockError {
+    pub(crate) fn new() -> Self {
+        TryLockError(())
+    }
+}
+
 impl fmt::Display for TryLockError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("operation would block: the mutex is locked")
+        f.write_str("operation would block: the lock is held")
     }
 }
 
