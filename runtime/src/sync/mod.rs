@@ -26,16 +26,20 @@ mod batch_semaphore;
 mod util;
 mod wait_list;
 
+mod barrier;
 pub(crate) mod mutex;
 pub(crate) mod notify;
+mod once_cell;
 mod rwlock;
 mod semaphore;
 
 pub mod mpsc;
 pub mod oneshot;
 
+pub use barrier::{Barrier, BarrierWaitResult};
 pub use notify::{Notified, Notify};
 pub use mutex::{MappedMutexGuard, Mutex, MutexGuard, OwnedMutexGuard, TryLockError};
+pub use once_cell::{OnceCell, SetError};
 pub use rwlock::{
     OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockMappedWriteGuard,
     RwLockReadGuard, RwLockWriteGuard,

@@ -105,6 +105,17 @@ impl Semaphore {
         Semaphore { state: AtomicUsize::new(permits << SHIFT), waiters: LazyMutex::new() }
     }
 
+    /// A semaphore that starts closed, with no permits.
+    pub(crate) fn new_closed() -> Self {
+        Semaphore { state: AtomicUsize::new(CLOSED), waiters: LazyMutex::new() }
+    }
+
+    /// [`Semaphore::new_closed`] for `static`s.
+    #[cfg(not(loom))]
+    pub(crate) const fn const_new_closed() -> Self {
+        Semaphore { state: AtomicUsize::new(CLOSED), waiters: LazyMutex::new() }
+    }
+
     /// Permits that an acquire could take right now.
     pub(crate) fn available_permits(&self) -> usize {
         self.state.load(Ordering::Acquire) >> SHIFT

@@ -72,19 +72,6 @@ impl<T> Node<T> {
             _pinned: PhantomPinned,
         }
     }
-
-    /// Payload access for the owner before the node was ever linked, or
-    /// after it will never be linked again; the `&mut` proves nobody else
-    /// holds a pointer to it.
-    pub(crate) fn value_mut_unshared(&mut self) -> &mut T {
-        // `with_mut` can't hand the reference out of its closure under loom,
-        // so copy the pointer out; exclusivity comes from `&mut self`.
-        let ptr = self.entry.with_mut(|entry| entry);
-        // SAFETY: `&mut self` means no list holds this node (a linked node
-        // is only reachable through a pinned future, whose owner could not
-        // hand out `&mut Node`), so nothing else touches the entry.
-        unsafe { &mut (*ptr).value }
-    }
 }
 
 impl<T> fmt::Debug for Node<T> {
