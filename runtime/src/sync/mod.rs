@@ -35,6 +35,7 @@ mod semaphore;
 
 pub mod mpsc;
 pub mod oneshot;
+pub mod watch;
 
 pub use barrier::{Barrier, BarrierWaitResult};
 pub use notify::{Notified, Notify};

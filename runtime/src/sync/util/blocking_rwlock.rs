@@ -63,12 +63,6 @@ impl<T> RwLock<T> {
         state.writer = true;
         WriteGuard { lock: self }
     }
-
-    /// Direct access through ownership.
-    pub(crate) fn get_mut(&mut self) -> &mut T {
-        // SAFETY: `&mut self` excludes every guard.
-        self.value.with_mut(|value| unsafe { &mut *value })
-    }
 }
 
 /// Shared access to the value; released on drop.
