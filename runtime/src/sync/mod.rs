@@ -33,6 +33,7 @@ mod once_cell;
 mod rwlock;
 mod semaphore;
 
+pub mod broadcast;
 pub mod mpsc;
 pub mod oneshot;
 pub mod watch;
