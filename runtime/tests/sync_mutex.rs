@@ -62,7 +62,7 @@ fn a_dropped_waiting_lock_leaves_the_queue() {
     drop(first);
     drop(held);
     assert!(second.is_woken());
-    second.assert_ready();
+    drop(second.assert_ready());
 }
 
 #[test]

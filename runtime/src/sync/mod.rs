@@ -36,6 +36,8 @@ mod semaphore;
 pub mod broadcast;
 pub mod mpsc;
 pub mod oneshot;
+#[cfg(feature = "stream")]
+pub mod stream;
 pub mod watch;
 
 pub use barrier::{Barrier, BarrierWaitResult};

@@ -24,7 +24,7 @@ impl Wake for ThreadWaker {
 }
 
 /// Runs `fut` to completion on this thread, parking between polls.
-pub fn block_on<F: Future>(fut: F) -> F::Output {
+pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
     let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
     let mut cx = Context::from_waker(&waker);
     let mut fut = pin!(fut);
@@ -38,7 +38,7 @@ pub fn block_on<F: Future>(fut: F) -> F::Output {
 
 /// Counts how often a waker was woken.
 #[derive(Debug, Default)]
-pub struct WakeCounter(AtomicUsize);
+pub(crate) struct WakeCounter(AtomicUsize);
 
 impl Wake for WakeCounter {
     fn wake(self: Arc<Self>) {
@@ -52,7 +52,7 @@ impl Wake for WakeCounter {
 
 /// A future polled by hand, with a waker that counts wake-ups: lets a test
 /// drive a future step by step and check when it is woken.
-pub struct Task<F: Future> {
+pub(crate) struct Task<F: Future> {
     future: Pin<Box<F>>,
     counter: Arc<WakeCounter>,
     waker: Waker,
@@ -60,27 +60,27 @@ pub struct Task<F: Future> {
 
 impl<F: Future> Task<F> {
     /// Wraps `future` without polling it.
-    pub fn new(future: F) -> Self {
+    pub(crate) fn new(future: F) -> Self {
         let counter = Arc::new(WakeCounter::default());
         let waker = Waker::from(counter.clone());
         Task { future: Box::pin(future), counter, waker }
     }
 
     /// Polls once.
-    pub fn poll(&mut self) -> Poll<F::Output> {
+    pub(crate) fn poll(&mut self) -> Poll<F::Output> {
         let mut cx = Context::from_waker(&self.waker);
         self.future.as_mut().poll(&mut cx)
     }
 
     /// Polls once and expects `Pending`.
     #[track_caller]
-    pub fn assert_pending(&mut self) {
+    pub(crate) fn assert_pending(&mut self) {
         assert!(self.poll().is_pending(), "future completed, expected it to wait");
     }
 
     /// Polls once and expects `Ready`, returning the output.
     #[track_caller]
-    pub fn assert_ready(&mut self) -> F::Output {
+    pub(crate) fn assert_ready(&mut self) -> F::Output {
         match self.poll() {
             Poll::Ready(output) => output,
             Poll::Pending => panic!("future is pending, expected it to be ready"),
@@ -88,12 +88,12 @@ impl<F: Future> Task<F> {
     }
 
     /// How many times the task was woken so far.
-    pub fn wake_count(&self) -> usize {
+    pub(crate) fn wake_count(&self) -> usize {
         self.counter.0.load(Ordering::SeqCst)
     }
 
     /// True if woken at least once.
-    pub fn is_woken(&self) -> bool {
+    pub(crate) fn is_woken(&self) -> bool {
         self.wake_count() > 0
     }
 }
@@ -105,12 +105,12 @@ impl Wake for NoopWaker {
 }
 
 /// A waker that does nothing.
-pub fn noop_waker() -> Waker {
+pub(crate) fn noop_waker() -> Waker {
     Waker::from(Arc::new(NoopWaker))
 }
 
 /// Polls `fut` once with a waker that does nothing.
-pub fn poll_once<F: Future + Unpin>(fut: &mut F) -> Poll<F::Output> {
+pub(crate) fn poll_once<F: Future + Unpin>(fut: &mut F) -> Poll<F::Output> {
     let waker = noop_waker();
     let mut cx = Context::from_waker(&waker);
     Pin::new(fut).poll(&mut cx)
