@@ -175,9 +175,7 @@ fn a_spent_coop_budget_makes_recv_yield() {
     for i in 0..1000 {
         tx.send(i).unwrap();
     }
-    let mut looping = Task::new(async move {
-        while rx.recv().await.is_ok() {}
-    });
+    let mut looping = Task::new(async move { while rx.recv().await.is_ok() {} });
     assert!(weft_scheduler::coop::budget(|| looping.poll()).is_pending());
     assert!(looping.is_woken());
 }
@@ -188,7 +186,11 @@ fn receivers_on_threads_get_everything_in_order() {
     let (tx, rx) = broadcast::channel(VALUES as usize);
     let receivers: Vec<_> = (0..3)
         .map(|i| {
-            let mut rx = if i == 0 { rx.resubscribe() } else { tx.subscribe() };
+            let mut rx = if i == 0 {
+                rx.resubscribe()
+            } else {
+                tx.subscribe()
+            };
             std::thread::spawn(move || {
                 let mut expected = 0;
                 loop {

@@ -343,8 +343,11 @@ fn blocking_send_and_recv_across_threads() {
     assert_eq!(rx.blocking_recv_many(&mut buffer, 4), 0);
 }
 
-fn stress<S, R>(make: impl FnOnce() -> (S, R), send: fn(&S, (usize, usize)), recv: fn(&mut R) -> Option<(usize, usize)>)
-where
+fn stress<S, R>(
+    make: impl FnOnce() -> (S, R),
+    send: fn(&S, (usize, usize)),
+    recv: fn(&mut R) -> Option<(usize, usize)>,
+) where
     S: Clone + Send + 'static,
 {
     const PRODUCERS: usize = 4;
@@ -376,12 +379,20 @@ where
 
 #[test]
 fn bounded_stress_from_many_threads() {
-    stress(|| mpsc::channel(16), |tx, v| tx.blocking_send(v).unwrap(), |rx| rx.blocking_recv());
+    stress(
+        || mpsc::channel(16),
+        |tx, v| tx.blocking_send(v).unwrap(),
+        |rx| rx.blocking_recv(),
+    );
 }
 
 #[test]
 fn unbounded_stress_from_many_threads() {
-    stress(mpsc::unbounded_channel, |tx, v| tx.send(v).unwrap(), |rx| rx.blocking_recv());
+    stress(
+        mpsc::unbounded_channel,
+        |tx, v| tx.send(v).unwrap(),
+        |rx| rx.blocking_recv(),
+    );
 }
 
 #[test]

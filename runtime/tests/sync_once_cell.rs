@@ -73,10 +73,19 @@ fn a_panicking_initialiser_lets_the_next_one_run() {
 #[test]
 fn get_or_try_init_keeps_the_cell_empty_on_error() {
     let cell = OnceCell::new();
-    assert_eq!(block_on(cell.get_or_try_init(|| async { Err::<u8, _>("bad") })), Err("bad"));
+    assert_eq!(
+        block_on(cell.get_or_try_init(|| async { Err::<u8, _>("bad") })),
+        Err("bad")
+    );
     assert!(!cell.initialized());
-    assert_eq!(block_on(cell.get_or_try_init(|| async { Ok::<_, ()>(1) })), Ok(&1));
-    assert_eq!(block_on(cell.get_or_try_init(|| async { Ok::<_, ()>(2) })), Ok(&1));
+    assert_eq!(
+        block_on(cell.get_or_try_init(|| async { Ok::<_, ()>(1) })),
+        Ok(&1)
+    );
+    assert_eq!(
+        block_on(cell.get_or_try_init(|| async { Ok::<_, ()>(2) })),
+        Ok(&1)
+    );
 }
 
 #[test]

@@ -103,8 +103,12 @@ fn only_the_latest_waker_is_woken() {
     let second = Arc::new(WakeCounter::default());
     let first_waker = first.clone().into();
     let second_waker = second.clone().into();
-    assert!(std::pin::Pin::new(&mut rx).poll(&mut Context::from_waker(&first_waker)).is_pending());
-    assert!(std::pin::Pin::new(&mut rx).poll(&mut Context::from_waker(&second_waker)).is_pending());
+    assert!(std::pin::Pin::new(&mut rx)
+        .poll(&mut Context::from_waker(&first_waker))
+        .is_pending());
+    assert!(std::pin::Pin::new(&mut rx)
+        .poll(&mut Context::from_waker(&second_waker))
+        .is_pending());
     tx.send(()).unwrap();
     let count = |c: &Arc<WakeCounter>| format!("{c:?}");
     assert_eq!(count(&first), "WakeCounter(0)");
@@ -246,5 +250,8 @@ fn a_spent_coop_budget_makes_recv_yield() {
 fn noop_poll_of_pending_receiver() {
     let (_tx, mut rx) = oneshot::channel::<u8>();
     let waker = noop_waker();
-    assert_eq!(std::pin::Pin::new(&mut rx).poll(&mut Context::from_waker(&waker)), Poll::Pending);
+    assert_eq!(
+        std::pin::Pin::new(&mut rx).poll(&mut Context::from_waker(&waker)),
+        Poll::Pending
+    );
 }

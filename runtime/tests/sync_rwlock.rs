@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use sync_util::{block_on, Task};
 use weft::sync::{
-    OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock, RwLockMappedWriteGuard,
-    RwLockReadGuard, RwLockWriteGuard,
+    OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock,
+    RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard,
 };
 
 #[test]
@@ -106,14 +106,16 @@ fn borrowed_guards_map() {
     let guard = RwLockReadGuard::try_map(first, |_| None::<&u8>).unwrap_err();
     drop(guard);
 
-    let mut second: RwLockMappedWriteGuard<'_, i32> = RwLockWriteGuard::map(lock.try_write().unwrap(), |p| &mut p.1);
+    let mut second: RwLockMappedWriteGuard<'_, i32> =
+        RwLockWriteGuard::map(lock.try_write().unwrap(), |p| &mut p.1);
     *second = 3;
     assert!(lock.try_read().is_err());
     let second = RwLockMappedWriteGuard::try_map(second, |_| None::<&mut u8>).unwrap_err();
     let mut second = RwLockMappedWriteGuard::map(second, |v| v);
     *second += 1;
     drop(second);
-    let write = RwLockWriteGuard::try_map(lock.try_write().unwrap(), |_| None::<&mut u8>).unwrap_err();
+    let write =
+        RwLockWriteGuard::try_map(lock.try_write().unwrap(), |_| None::<&mut u8>).unwrap_err();
     let write = RwLockWriteGuard::try_map(write, |p| Some(&mut p.0)).unwrap();
     let write = RwLockMappedWriteGuard::try_map(write, |v| Some(v)).unwrap();
     drop(write);
@@ -141,7 +143,8 @@ fn owned_guards() {
     drop(read);
 
     let write = lock.clone().try_write_owned().unwrap();
-    let mut last: OwnedRwLockMappedWriteGuard<Vec<i32>, i32> = OwnedRwLockWriteGuard::map(write, |v| &mut v[2]);
+    let mut last: OwnedRwLockMappedWriteGuard<Vec<i32>, i32> =
+        OwnedRwLockWriteGuard::map(write, |v| &mut v[2]);
     *last = 30;
     let last = OwnedRwLockMappedWriteGuard::map(last, |v| v);
     assert!(lock.try_read().is_err());

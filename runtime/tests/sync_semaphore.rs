@@ -312,7 +312,8 @@ fn threads_never_exceed_the_permit_count() {
             std::thread::spawn(move || {
                 for _ in 0..500 {
                     let permit = block_on(sem.acquire_many(1 + (i % 2))).unwrap();
-                    let now = inside.fetch_add(permit.num_permits(), Ordering::SeqCst) + permit.num_permits();
+                    let now = inside.fetch_add(permit.num_permits(), Ordering::SeqCst)
+                        + permit.num_permits();
                     max_seen.fetch_max(now, Ordering::SeqCst);
                     std::thread::yield_now();
                     inside.fetch_sub(permit.num_permits(), Ordering::SeqCst);

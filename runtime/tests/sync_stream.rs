@@ -53,7 +53,10 @@ fn broadcast_stream_reports_lag_then_continues() {
     for i in 0..4 {
         tx.send(i).unwrap();
     }
-    assert_eq!(block_on(next(&mut stream)), Some(Err(BroadcastStreamRecvError::Lagged(2))));
+    assert_eq!(
+        block_on(next(&mut stream)),
+        Some(Err(BroadcastStreamRecvError::Lagged(2)))
+    );
     assert_eq!(block_on(next(&mut stream)), Some(Ok(2)));
     assert_eq!(block_on(next(&mut stream)), Some(Ok(3)));
     let mut waiting = Task::new(async { next(&mut stream).await });

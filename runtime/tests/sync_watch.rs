@@ -52,7 +52,10 @@ fn send_without_receivers_fails_but_send_replace_stores() {
     assert_eq!(*tx.borrow(), 3);
     let rx = tx.subscribe();
     assert_eq!(tx.receiver_count(), 1);
-    assert!(!rx.has_changed().unwrap(), "a new subscriber has seen the current value");
+    assert!(
+        !rx.has_changed().unwrap(),
+        "a new subscriber has seen the current value"
+    );
     tx.send(4).unwrap();
     assert!(rx.has_changed().unwrap());
 

@@ -70,7 +70,14 @@ impl Barrier {
     /// # });
     /// ```
     pub fn new(n: usize) -> Self {
-        Barrier { state: Mutex::new(State { arrived: 0, generation: 0 }), released: Notify::new(), n: n.max(1) }
+        Barrier {
+            state: Mutex::new(State {
+                arrived: 0,
+                generation: 0,
+            }),
+            released: Notify::new(),
+            n: n.max(1),
+        }
     }
 
     /// Waits until `n` tasks (this one included) have called `wait` in
@@ -112,6 +119,8 @@ impl Barrier {
 
 impl fmt::Debug for Barrier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Barrier").field("n", &self.n).finish_non_exhaustive()
+        f.debug_struct("Barrier")
+            .field("n", &self.n)
+            .finish_non_exhaustive()
     }
 }

@@ -204,7 +204,10 @@ unsafe impl<T: Send> Sync for Receiver<T> {}
 /// ```
 pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
     assert!(capacity > 0, "broadcast channel capacity cannot be zero");
-    assert!(capacity <= usize::MAX >> 1, "broadcast channel capacity exceeded `usize::MAX / 2`");
+    assert!(
+        capacity <= usize::MAX >> 1,
+        "broadcast channel capacity exceeded `usize::MAX / 2`"
+    );
     let capacity = capacity.next_power_of_two();
     let buffer = (0..capacity)
         .map(|i| {
@@ -219,7 +222,12 @@ pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
     let shared = Arc::new(Shared {
         buffer,
         mask: capacity as u64 - 1,
-        tail: Mutex::new(Tail { pos: 0, receivers: 1, closed: false, waiters: WaitList::new() }),
+        tail: Mutex::new(Tail {
+            pos: 0,
+            receivers: 1,
+            closed: false,
+            waiters: WaitList::new(),
+        }),
         senders: AtomicUsize::new(1),
     });
     let rx = Receiver::new(shared.clone(), 0);
@@ -287,7 +295,11 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.shared.buffer.iter().filter(|slot| slot.lock().value.is_some()).count()
+        self.shared
+            .buffer
+            .iter()
+            .filter(|slot| slot.lock().value.is_some())
+            .count()
     }
 
     /// True when every receiver has read every retained value.
@@ -320,7 +332,9 @@ fn take_waiters(tail: &mut Tail) -> WakeList {
 impl<T> Clone for Sender<T> {
     fn clone(&self) -> Self {
         self.shared.senders.fetch_add(1, Ordering::Relaxed);
-        Sender { shared: self.shared.clone() }
+        Sender {
+            shared: self.shared.clone(),
+        }
     }
 }
 
@@ -338,14 +352,21 @@ impl<T> Drop for Sender<T> {
 
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender").field("receivers", &self.receiver_count()).finish()
+        f.debug_struct("Sender")
+            .field("receivers", &self.receiver_count())
+            .finish()
     }
 }
 
 impl<T> Receiver<T> {
     fn new(shared: Arc<Shared<T>>, next: u64) -> Self {
         let waiter = NonNull::from(Box::leak(Box::new(Node::new(Waiter { waker: None }))));
-        Receiver { shared, next, waiter, queued: false }
+        Receiver {
+            shared,
+            next,
+            waiter,
+            queued: false,
+        }
     }
 
     /// Values sent that this receiver has not read yet (including ones it
@@ -500,7 +521,11 @@ impl<T: Clone> Receiver<T> {
 fn take<T: Clone>(mut slot: MutexGuard<'_, Slot<T>>, next: &mut u64) -> T {
     *next += 1;
     slot.remaining -= 1;
-    let value = if slot.remaining == 0 { slot.value.take() } else { slot.value.clone() };
+    let value = if slot.remaining == 0 {
+        slot.value.take()
+    } else {
+        slot.value.clone()
+    };
     value.expect("a slot at the expected position holds its value until every receiver read it")
 }
 
@@ -533,7 +558,9 @@ impl<T> Drop for Receiver<T> {
 
 impl<T> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver").field("next", &self.next).finish()
+        f.debug_struct("Receiver")
+            .field("next", &self.next)
+            .finish()
     }
 }
 

@@ -80,7 +80,10 @@ impl<T> Mutex<T> {
     /// assert_eq!(mutex.into_inner(), 5);
     /// ```
     pub fn new(value: T) -> Self {
-        Mutex { semaphore: ll::Semaphore::new(1), data: UnsafeCell::new(value) }
+        Mutex {
+            semaphore: ll::Semaphore::new(1),
+            data: UnsafeCell::new(value),
+        }
     }
 
     /// A new, unlocked mutex, usable in a `static`.
@@ -96,7 +99,10 @@ impl<T> Mutex<T> {
     /// ```
     #[cfg(not(loom))]
     pub const fn const_new(value: T) -> Self {
-        Mutex { semaphore: ll::Semaphore::const_new(1), data: UnsafeCell::new(value) }
+        Mutex {
+            semaphore: ll::Semaphore::const_new(1),
+            data: UnsafeCell::new(value),
+        }
     }
 
     /// Consumes the mutex and returns the data.
@@ -135,7 +141,10 @@ impl<T: ?Sized> Mutex<T> {
     /// ```
     pub async fn lock(&self) -> MutexGuard<'_, T> {
         self.acquire().await;
-        MutexGuard { lock: self, _marker: PhantomData }
+        MutexGuard {
+            lock: self,
+            _marker: PhantomData,
+        }
     }
 
     /// Waits for the lock from synchronous code, parking the thread.
@@ -188,7 +197,10 @@ impl<T: ?Sized> Mutex<T> {
     /// ```
     pub fn try_lock(&self) -> Result<MutexGuard<'_, T>, TryLockError> {
         match self.semaphore.try_acquire(1) {
-            Ok(()) => Ok(MutexGuard { lock: self, _marker: PhantomData }),
+            Ok(()) => Ok(MutexGuard {
+                lock: self,
+                _marker: PhantomData,
+            }),
             Err(_) => Err(TryLockError(())),
         }
     }
@@ -289,7 +301,11 @@ impl<'a, T: ?Sized> MutexGuard<'a, T> {
         let data = f(&mut *this) as *mut U;
         let semaphore = &this.lock.semaphore;
         std::mem::forget(this);
-        MappedMutexGuard { semaphore, data, _marker: PhantomData }
+        MappedMutexGuard {
+            semaphore,
+            data,
+            _marker: PhantomData,
+        }
     }
 
     /// Like [`MutexGuard::map`], but `f` may decline, which hands the
@@ -308,7 +324,11 @@ impl<'a, T: ?Sized> MutexGuard<'a, T> {
         };
         let semaphore = &this.lock.semaphore;
         std::mem::forget(this);
-        Ok(MappedMutexGuard { semaphore, data, _marker: PhantomData })
+        Ok(MappedMutexGuard {
+            semaphore,
+            data,
+            _marker: PhantomData,
+        })
     }
 }
 
@@ -413,7 +433,11 @@ impl<'a, T: ?Sized> MappedMutexGuard<'a, T> {
         let data = f(&mut *this) as *mut U;
         let semaphore = this.semaphore;
         std::mem::forget(this);
-        MappedMutexGuard { semaphore, data, _marker: PhantomData }
+        MappedMutexGuard {
+            semaphore,
+            data,
+            _marker: PhantomData,
+        }
     }
 
     /// Narrows the guard further, if `f` agrees.
@@ -431,7 +455,11 @@ impl<'a, T: ?Sized> MappedMutexGuard<'a, T> {
         };
         let semaphore = this.semaphore;
         std::mem::forget(this);
-        Ok(MappedMutexGuard { semaphore, data, _marker: PhantomData })
+        Ok(MappedMutexGuard {
+            semaphore,
+            data,
+            _marker: PhantomData,
+        })
     }
 }
 

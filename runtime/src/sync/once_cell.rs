@@ -94,7 +94,11 @@ impl Drop for InitGuard<'_> {
 impl<T> OnceCell<T> {
     /// An empty cell.
     pub fn new() -> Self {
-        OnceCell { value_set: AtomicBool::new(false), value: UnsafeCell::new(MaybeUninit::uninit()), semaphore: ll::Semaphore::new(1) }
+        OnceCell {
+            value_set: AtomicBool::new(false),
+            value: UnsafeCell::new(MaybeUninit::uninit()),
+            semaphore: ll::Semaphore::new(1),
+        }
     }
 
     /// An empty cell usable in a `static`.
@@ -157,7 +161,10 @@ impl<T> OnceCell<T> {
     pub fn get_mut(&mut self) -> Option<&mut T> {
         if self.initialized() {
             // SAFETY: set, and `&mut self` gives exclusive access.
-            Some(self.value.with_mut(|ptr| unsafe { (*ptr).assume_init_mut() }))
+            Some(
+                self.value
+                    .with_mut(|ptr| unsafe { (*ptr).assume_init_mut() }),
+            )
         } else {
             None
         }
@@ -206,7 +213,10 @@ impl<T> OnceCell<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = T>,
     {
-        match self.get_or_try_init(|| async { Ok::<T, std::convert::Infallible>(f().await) }).await {
+        match self
+            .get_or_try_init(|| async { Ok::<T, std::convert::Infallible>(f().await) })
+            .await
+        {
             Ok(value) => value,
             Err(never) => match never {},
         }
@@ -240,9 +250,14 @@ impl<T> OnceCell<T> {
         }
         if self.semaphore.acquire(1).await.is_err() {
             // Closed: somebody published the value.
-            return Ok(self.get().expect("the semaphore closes only after the value is set"));
+            return Ok(self
+                .get()
+                .expect("the semaphore closes only after the value is set"));
         }
-        let mut guard = InitGuard { semaphore: &self.semaphore, armed: true };
+        let mut guard = InitGuard {
+            semaphore: &self.semaphore,
+            armed: true,
+        };
         let value = f().await?;
         guard.armed = false;
         // SAFETY: we hold the only initialising permit.
@@ -294,7 +309,8 @@ impl<T> Drop for OnceCell<T> {
     fn drop(&mut self) {
         if self.initialized() {
             // SAFETY: set, and dropped exactly once here.
-            self.value.with_mut(|ptr| unsafe { (*ptr).assume_init_drop() });
+            self.value
+                .with_mut(|ptr| unsafe { (*ptr).assume_init_drop() });
         }
     }
 }
@@ -327,6 +343,8 @@ impl<T: Eq> Eq for OnceCell<T> {}
 
 impl<T: fmt::Debug> fmt::Debug for OnceCell<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OnceCell").field("value", &self.get()).finish()
+        f.debug_struct("OnceCell")
+            .field("value", &self.get())
+            .finish()
     }
 }

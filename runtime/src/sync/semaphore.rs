@@ -101,7 +101,9 @@ impl Semaphore {
     /// assert_eq!(semaphore.available_permits(), 2);
     /// ```
     pub fn new(permits: usize) -> Self {
-        Semaphore { ll: ll::Semaphore::new(permits) }
+        Semaphore {
+            ll: ll::Semaphore::new(permits),
+        }
     }
 
     /// A semaphore with `permits` permits, usable in a `static`.
@@ -121,7 +123,9 @@ impl Semaphore {
     /// ```
     #[cfg(not(loom))]
     pub const fn const_new(permits: usize) -> Self {
-        Semaphore { ll: ll::Semaphore::const_new(permits) }
+        Semaphore {
+            ll: ll::Semaphore::const_new(permits),
+        }
     }
 
     /// Permits that could be taken right now.
@@ -202,8 +206,14 @@ impl Semaphore {
     ///
     /// As for [`Semaphore::acquire`]: no permit is lost.
     pub async fn acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, AcquireError> {
-        self.ll.acquire(n as usize).await.map_err(|_| AcquireError(()))?;
-        Ok(SemaphorePermit { semaphore: self, permits: n })
+        self.ll
+            .acquire(n as usize)
+            .await
+            .map_err(|_| AcquireError(()))?;
+        Ok(SemaphorePermit {
+            semaphore: self,
+            permits: n,
+        })
     }
 
     /// Takes one permit if one is available right now.
@@ -235,7 +245,10 @@ impl Semaphore {
     /// As for [`Semaphore::try_acquire`].
     pub fn try_acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, TryAcquireError> {
         self.ll.try_acquire(n as usize)?;
-        Ok(SemaphorePermit { semaphore: self, permits: n })
+        Ok(SemaphorePermit {
+            semaphore: self,
+            permits: n,
+        })
     }
 
     /// Waits for one permit, holding the semaphore through an `Arc`.
@@ -271,9 +284,18 @@ impl Semaphore {
     /// # Errors
     ///
     /// [`AcquireError`] if the semaphore is closed.
-    pub async fn acquire_many_owned(self: Arc<Self>, n: u32) -> Result<OwnedSemaphorePermit, AcquireError> {
-        self.ll.acquire(n as usize).await.map_err(|_| AcquireError(()))?;
-        Ok(OwnedSemaphorePermit { semaphore: self, permits: n })
+    pub async fn acquire_many_owned(
+        self: Arc<Self>,
+        n: u32,
+    ) -> Result<OwnedSemaphorePermit, AcquireError> {
+        self.ll
+            .acquire(n as usize)
+            .await
+            .map_err(|_| AcquireError(()))?;
+        Ok(OwnedSemaphorePermit {
+            semaphore: self,
+            permits: n,
+        })
     }
 
     /// Takes one permit right now, holding the semaphore through an `Arc`.
@@ -290,9 +312,15 @@ impl Semaphore {
     /// # Errors
     ///
     /// As for [`Semaphore::try_acquire`].
-    pub fn try_acquire_many_owned(self: Arc<Self>, n: u32) -> Result<OwnedSemaphorePermit, TryAcquireError> {
+    pub fn try_acquire_many_owned(
+        self: Arc<Self>,
+        n: u32,
+    ) -> Result<OwnedSemaphorePermit, TryAcquireError> {
         self.ll.try_acquire(n as usize)?;
-        Ok(OwnedSemaphorePermit { semaphore: self, permits: n })
+        Ok(OwnedSemaphorePermit {
+            semaphore: self,
+            permits: n,
+        })
     }
 
     /// Closes the semaphore: waiting and future acquires fail with
@@ -388,7 +416,10 @@ impl<'a> SemaphorePermit<'a> {
             return None;
         }
         self.permits -= n;
-        Some(SemaphorePermit { semaphore: self.semaphore, permits: n })
+        Some(SemaphorePermit {
+            semaphore: self.semaphore,
+            permits: n,
+        })
     }
 }
 
@@ -443,7 +474,10 @@ impl OwnedSemaphorePermit {
             return None;
         }
         self.permits -= n;
-        Some(OwnedSemaphorePermit { semaphore: self.semaphore.clone(), permits: n })
+        Some(OwnedSemaphorePermit {
+            semaphore: self.semaphore.clone(),
+            permits: n,
+        })
     }
 
     /// The semaphore these permits belong to.

@@ -150,7 +150,9 @@ pub enum BroadcastStreamRecvError {
 impl fmt::Display for BroadcastStreamRecvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BroadcastStreamRecvError::Lagged(n) => write!(f, "stream lagged behind by {n} messages"),
+            BroadcastStreamRecvError::Lagged(n) => {
+                write!(f, "stream lagged behind by {n} messages")
+            }
         }
     }
 }
@@ -184,7 +186,9 @@ impl<T: Clone> Stream for BroadcastStream<T> {
         let restore = ready!(coop::poll_proceed(cx));
         let item = match ready!(self.inner.poll_recv_inner(cx)) {
             Ok(value) => Some(Ok(value)),
-            Err(broadcast::error::RecvError::Lagged(n)) => Some(Err(BroadcastStreamRecvError::Lagged(n))),
+            Err(broadcast::error::RecvError::Lagged(n)) => {
+                Some(Err(BroadcastStreamRecvError::Lagged(n)))
+            }
             Err(broadcast::error::RecvError::Closed) => None,
         };
         restore.made_progress();
@@ -198,7 +202,8 @@ impl<T: Clone> From<broadcast::Receiver<T>> for BroadcastStream<T> {
     }
 }
 
-type WatchFuture<T> = Pin<Box<dyn Future<Output = (Result<(), watch::error::RecvError>, watch::Receiver<T>)> + Send>>;
+type WatchFuture<T> =
+    Pin<Box<dyn Future<Output = (Result<(), watch::error::RecvError>, watch::Receiver<T>)> + Send>>;
 
 /// A [`Stream`] of the values of a [`watch::Receiver`]: yields a clone of
 /// the value each time it changes (intermediate values may be skipped) and
@@ -207,7 +212,9 @@ pub struct WatchStream<T> {
     inner: WatchFuture<T>,
 }
 
-async fn next_change<T: Send + Sync>(mut receiver: watch::Receiver<T>) -> (Result<(), watch::error::RecvError>, watch::Receiver<T>) {
+async fn next_change<T: Send + Sync>(
+    mut receiver: watch::Receiver<T>,
+) -> (Result<(), watch::error::RecvError>, watch::Receiver<T>) {
     let result = receiver.changed().await;
     (result, receiver)
 }
@@ -215,13 +222,17 @@ async fn next_change<T: Send + Sync>(mut receiver: watch::Receiver<T>) -> (Resul
 impl<T: Clone + Send + Sync + 'static> WatchStream<T> {
     /// A stream that yields the current value first, then each change.
     pub fn new(receiver: watch::Receiver<T>) -> Self {
-        WatchStream { inner: Box::pin(async move { (Ok(()), receiver) }) }
+        WatchStream {
+            inner: Box::pin(async move { (Ok(()), receiver) }),
+        }
     }
 
     /// A stream that skips the current value (unless `receiver` has not
     /// seen it) and yields only later changes.
     pub fn from_changes(receiver: watch::Receiver<T>) -> Self {
-        WatchStream { inner: Box::pin(next_change(receiver)) }
+        WatchStream {
+            inner: Box::pin(next_change(receiver)),
+        }
     }
 }
 

@@ -170,7 +170,12 @@ pub fn channel<T>(init: T) -> (Sender<T>, Receiver<T>) {
         changed: Notify::new(),
         receivers_gone: Notify::new(),
     });
-    (Sender { shared: shared.clone() }, Receiver { shared, version: 0 })
+    (
+        Sender {
+            shared: shared.clone(),
+        },
+        Receiver { shared, version: 0 },
+    )
 }
 
 impl<T> Sender<T> {
@@ -209,7 +214,10 @@ impl<T> Sender<T> {
         let mut value = Some(value);
         let mut old = None;
         self.send_if_modified(|current| {
-            old = Some(std::mem::replace(current, value.take().expect("the closure runs once")));
+            old = Some(std::mem::replace(
+                current,
+                value.take().expect("the closure runs once"),
+            ));
             true
         });
         old.expect("the closure runs once")
@@ -241,7 +249,7 @@ impl<T> Sender<T> {
     ///
     /// ```
     /// let (tx, rx) = weft::sync::watch::channel(0);
-    /// assert!(!tx.send_if_modified(|v| false));
+    /// assert!(!tx.send_if_modified(|_| false));
     /// assert!(!rx.has_changed().unwrap());
     /// assert!(tx.send_if_modified(|v| { *v = 1; true }));
     /// assert!(rx.has_changed().unwrap());
@@ -262,7 +270,10 @@ impl<T> Sender<T> {
 
     /// A read borrow of the current value.
     pub fn borrow(&self) -> Ref<'_, T> {
-        Ref { guard: self.shared.value.read(), has_changed: false }
+        Ref {
+            guard: self.shared.value.read(),
+            has_changed: false,
+        }
     }
 
     /// True when no receiver exists.
@@ -299,7 +310,10 @@ impl<T> Sender<T> {
     /// A new receiver that has seen the current value.
     pub fn subscribe(&self) -> Receiver<T> {
         self.shared.receivers.fetch_add(1, Ordering::AcqRel);
-        Receiver { shared: self.shared.clone(), version: self.shared.version() }
+        Receiver {
+            shared: self.shared.clone(),
+            version: self.shared.version(),
+        }
     }
 
     /// Receivers alive.
@@ -321,7 +335,9 @@ impl<T> Sender<T> {
 impl<T> Clone for Sender<T> {
     fn clone(&self) -> Self {
         self.shared.senders.fetch_add(1, Ordering::Relaxed);
-        Sender { shared: self.shared.clone() }
+        Sender {
+            shared: self.shared.clone(),
+        }
     }
 }
 
@@ -336,7 +352,9 @@ impl<T> Drop for Sender<T> {
 
 impl<T: fmt::Debug> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender").field("receivers", &self.receiver_count()).finish()
+        f.debug_struct("Sender")
+            .field("receivers", &self.receiver_count())
+            .finish()
     }
 }
 
@@ -439,7 +457,10 @@ impl<T> Receiver<T> {
         cooperative(self.wait_for_inner(f)).await
     }
 
-    async fn wait_for_inner(&mut self, mut f: impl FnMut(&T) -> bool) -> Result<Ref<'_, T>, RecvError> {
+    async fn wait_for_inner(
+        &mut self,
+        mut f: impl FnMut(&T) -> bool,
+    ) -> Result<Ref<'_, T>, RecvError> {
         let shared: &Shared<T> = &self.shared;
         let seen = &mut self.version;
         let seen_before = *seen;
@@ -490,7 +511,10 @@ async fn changed_inner<T>(shared: &Shared<T>, seen: &mut usize) -> Result<(), Re
 impl<T> Clone for Receiver<T> {
     fn clone(&self) -> Self {
         self.shared.receivers.fetch_add(1, Ordering::AcqRel);
-        Receiver { shared: self.shared.clone(), version: self.version }
+        Receiver {
+            shared: self.shared.clone(),
+            version: self.version,
+        }
     }
 }
 
@@ -504,6 +528,8 @@ impl<T> Drop for Receiver<T> {
 
 impl<T: fmt::Debug> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver").field("version", &self.version).finish()
+        f.debug_struct("Receiver")
+            .field("version", &self.version)
+            .finish()
     }
 }

@@ -63,7 +63,11 @@ impl<F: Future> Task<F> {
     pub(crate) fn new(future: F) -> Self {
         let counter = Arc::new(WakeCounter::default());
         let waker = Waker::from(counter.clone());
-        Task { future: Box::pin(future), counter, waker }
+        Task {
+            future: Box::pin(future),
+            counter,
+            waker,
+        }
     }
 
     /// Polls once.
@@ -75,7 +79,10 @@ impl<F: Future> Task<F> {
     /// Polls once and expects `Pending`.
     #[track_caller]
     pub(crate) fn assert_pending(&mut self) {
-        assert!(self.poll().is_pending(), "future completed, expected it to wait");
+        assert!(
+            self.poll().is_pending(),
+            "future completed, expected it to wait"
+        );
     }
 
     /// Polls once and expects `Ready`, returning the output.

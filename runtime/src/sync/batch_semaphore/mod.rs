@@ -95,25 +95,40 @@ impl Semaphore {
     /// If `permits` exceeds [`MAX_PERMITS`].
     pub(crate) fn new(permits: usize) -> Self {
         assert_max_permits(permits);
-        Semaphore { state: AtomicUsize::new(permits << SHIFT), waiters: LazyMutex::new() }
+        Semaphore {
+            state: AtomicUsize::new(permits << SHIFT),
+            waiters: LazyMutex::new(),
+        }
     }
 
     /// [`Semaphore::new`] for `static`s.
     #[cfg(not(loom))]
     pub(crate) const fn const_new(permits: usize) -> Self {
-        assert!(permits <= MAX_PERMITS, "a semaphore may not have more than MAX_PERMITS permits");
-        Semaphore { state: AtomicUsize::new(permits << SHIFT), waiters: LazyMutex::new() }
+        assert!(
+            permits <= MAX_PERMITS,
+            "a semaphore may not have more than MAX_PERMITS permits"
+        );
+        Semaphore {
+            state: AtomicUsize::new(permits << SHIFT),
+            waiters: LazyMutex::new(),
+        }
     }
 
     /// A semaphore that starts closed, with no permits.
     pub(crate) fn new_closed() -> Self {
-        Semaphore { state: AtomicUsize::new(CLOSED), waiters: LazyMutex::new() }
+        Semaphore {
+            state: AtomicUsize::new(CLOSED),
+            waiters: LazyMutex::new(),
+        }
     }
 
     /// [`Semaphore::new_closed`] for `static`s.
     #[cfg(not(loom))]
     pub(crate) const fn const_new_closed() -> Self {
-        Semaphore { state: AtomicUsize::new(CLOSED), waiters: LazyMutex::new() }
+        Semaphore {
+            state: AtomicUsize::new(CLOSED),
+            waiters: LazyMutex::new(),
+        }
     }
 
     /// Permits that an acquire could take right now.
@@ -161,7 +176,10 @@ impl Semaphore {
         assert_max_permits(n);
         Acquire {
             semaphore: self,
-            node: Node::new(Waiter { needs: 0, waker: None }),
+            node: Node::new(Waiter {
+                needs: 0,
+                waker: None,
+            }),
             permits: n,
             queued: false,
             _pinned: PhantomPinned,
@@ -262,7 +280,12 @@ impl Semaphore {
             loop {
                 assert_can_add(state >> SHIFT, n);
                 let next = (state & !QUEUED) + (n << SHIFT);
-                match self.state.compare_exchange_weak(state, next, Ordering::AcqRel, Ordering::Acquire) {
+                match self.state.compare_exchange_weak(
+                    state,
+                    next,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                ) {
                     Ok(_) => break,
                     Err(actual) => state = actual,
                 }
@@ -275,7 +298,12 @@ impl Semaphore {
     }
 
     /// First poll of an acquire: fast path, then queue under the lock.
-    fn poll_first(&self, node: NonNull<Node<Waiter>>, n: usize, waker: &Waker) -> Poll<Result<(), Closed>> {
+    fn poll_first(
+        &self,
+        node: NonNull<Node<Waiter>>,
+        n: usize,
+        waker: &Waker,
+    ) -> Poll<Result<(), Closed>> {
         match self.try_acquire(n) {
             Ok(()) => return Poll::Ready(Ok(())),
             Err(TryAcquireError::Closed) => return Poll::Ready(Err(Closed)),
@@ -294,7 +322,10 @@ impl Semaphore {
                 // Take what is there now and queue for the rest.
                 ((state & CLOSED) | QUEUED, n - available)
             };
-            match self.state.compare_exchange(state, next, Ordering::AcqRel, Ordering::Acquire) {
+            match self
+                .state
+                .compare_exchange(state, next, Ordering::AcqRel, Ordering::Acquire)
+            {
                 Ok(_) => break needs,
                 Err(actual) => state = actual,
             }
@@ -316,7 +347,12 @@ impl Semaphore {
     }
 
     /// Later polls of a queued acquire.
-    fn poll_queued(&self, node: NonNull<Node<Waiter>>, n: usize, waker: &Waker) -> Poll<Result<(), Closed>> {
+    fn poll_queued(
+        &self,
+        node: NonNull<Node<Waiter>>,
+        n: usize,
+        waker: &Waker,
+    ) -> Poll<Result<(), Closed>> {
         let mut waiters = self.waiters.lock();
         // SAFETY: we own `node` (it is linked here or in no list) and hold
         // the lock.
@@ -355,7 +391,10 @@ impl Semaphore {
 }
 
 fn assert_max_permits(n: usize) {
-    assert!(n <= MAX_PERMITS, "a semaphore may not have more than MAX_PERMITS permits ({MAX_PERMITS})");
+    assert!(
+        n <= MAX_PERMITS,
+        "a semaphore may not have more than MAX_PERMITS permits ({MAX_PERMITS})"
+    );
 }
 
 fn assert_can_add(current: usize, added: usize) {
@@ -395,7 +434,12 @@ impl Acquire<'_> {
         // SAFETY: `node` is never moved out of or replaced through this
         // reference; the other fields are plain data that may move freely.
         let this = unsafe { self.get_unchecked_mut() };
-        (NonNull::from(&this.node), this.semaphore, this.permits, &mut this.queued)
+        (
+            NonNull::from(&this.node),
+            this.semaphore,
+            this.permits,
+            &mut this.queued,
+        )
     }
 }
 
@@ -425,7 +469,8 @@ impl Drop for Acquire<'_> {
         if self.queued {
             // The node is still at the address it had while pinned: drop
             // runs in place.
-            self.semaphore.cancel(NonNull::from(&self.node), self.permits);
+            self.semaphore
+                .cancel(NonNull::from(&self.node), self.permits);
         }
     }
 }

@@ -79,7 +79,10 @@ pub struct OwnedPermit<T> {
 /// ```
 pub fn channel<T>(buffer: usize) -> (Sender<T>, Receiver<T>) {
     assert!(buffer > 0, "mpsc bounded channel requires buffer > 0");
-    let semaphore = Bounded { semaphore: batch_semaphore::Semaphore::new(buffer), bound: buffer };
+    let semaphore = Bounded {
+        semaphore: batch_semaphore::Semaphore::new(buffer),
+        bound: buffer,
+    };
     let (tx, rx) = chan::channel(semaphore);
     (Sender { chan: tx }, Receiver { chan: rx })
 }
@@ -200,7 +203,12 @@ impl<T> Sender<T> {
     /// # });
     /// ```
     pub async fn reserve(&self) -> Result<Permit<'_, T>, SendError<()>> {
-        self.chan.semaphore().semaphore.acquire(1).await.map_err(|_| SendError(()))?;
+        self.chan
+            .semaphore()
+            .semaphore
+            .acquire(1)
+            .await
+            .map_err(|_| SendError(()))?;
         Ok(Permit { chan: &self.chan })
     }
 
@@ -212,8 +220,15 @@ impl<T> Sender<T> {
     ///
     /// [`SendError`] if the receiver is closed or dropped.
     pub async fn reserve_owned(self) -> Result<OwnedPermit<T>, SendError<()>> {
-        self.chan.semaphore().semaphore.acquire(1).await.map_err(|_| SendError(()))?;
-        Ok(OwnedPermit { chan: Some(self.chan) })
+        self.chan
+            .semaphore()
+            .semaphore
+            .acquire(1)
+            .await
+            .map_err(|_| SendError(()))?;
+        Ok(OwnedPermit {
+            chan: Some(self.chan),
+        })
     }
 
     /// Reserves a slot if one is free right now.
@@ -237,7 +252,9 @@ impl<T> Sender<T> {
     /// sender.
     pub fn try_reserve_owned(self) -> Result<OwnedPermit<T>, TrySendError<Self>> {
         match self.chan.semaphore().semaphore.try_acquire(1) {
-            Ok(()) => Ok(OwnedPermit { chan: Some(self.chan) }),
+            Ok(()) => Ok(OwnedPermit {
+                chan: Some(self.chan),
+            }),
             Err(TryAcquireError::NoPermits) => Err(TrySendError::Full(self)),
             Err(TryAcquireError::Closed) => Err(TrySendError::Closed(self)),
         }
@@ -298,7 +315,9 @@ impl<T> Sender<T> {
     /// assert!(weak.upgrade().is_none());
     /// ```
     pub fn downgrade(&self) -> WeakSender<T> {
-        WeakSender { chan: self.chan.downgrade() }
+        WeakSender {
+            chan: self.chan.downgrade(),
+        }
     }
 
     /// True if both senders feed the same channel.
@@ -319,7 +338,9 @@ impl<T> Sender<T> {
 
 impl<T> Clone for Sender<T> {
     fn clone(&self) -> Self {
-        Sender { chan: self.chan.clone() }
+        Sender {
+            chan: self.chan.clone(),
+        }
     }
 }
 
@@ -348,7 +369,9 @@ impl<T> WeakSender<T> {
 
 impl<T> Clone for WeakSender<T> {
     fn clone(&self) -> Self {
-        WeakSender { chan: self.chan.clone() }
+        WeakSender {
+            chan: self.chan.clone(),
+        }
     }
 }
 
@@ -383,21 +406,29 @@ impl<T> fmt::Debug for Permit<'_, T> {
 impl<T> OwnedPermit<T> {
     /// Sends `value` into the reserved slot and returns the sender.
     pub fn send(mut self, value: T) -> Sender<T> {
-        let chan = self.chan.take().expect("an owned permit holds its sender until used");
+        let chan = self
+            .chan
+            .take()
+            .expect("an owned permit holds its sender until used");
         chan.send(value);
         Sender { chan }
     }
 
     /// Gives the slot back unused and returns the sender.
     pub fn release(mut self) -> Sender<T> {
-        let chan = self.chan.take().expect("an owned permit holds its sender until used");
+        let chan = self
+            .chan
+            .take()
+            .expect("an owned permit holds its sender until used");
         give_back(&chan);
         Sender { chan }
     }
 
     /// True if the permit belongs to `sender`'s channel.
     pub fn same_channel_as_sender(&self, sender: &Sender<T>) -> bool {
-        self.chan.as_ref().is_some_and(|chan| chan.same_channel(&sender.chan))
+        self.chan
+            .as_ref()
+            .is_some_and(|chan| chan.same_channel(&sender.chan))
     }
 }
 
@@ -562,7 +593,12 @@ impl<T> Receiver<T> {
     }
 
     /// Polling form of [`Receiver::recv_many`].
-    pub fn poll_recv_many(&mut self, cx: &mut Context<'_>, buffer: &mut Vec<T>, limit: usize) -> Poll<usize> {
+    pub fn poll_recv_many(
+        &mut self,
+        cx: &mut Context<'_>,
+        buffer: &mut Vec<T>,
+        limit: usize,
+    ) -> Poll<usize> {
         self.chan.poll_recv_many(cx, buffer, limit)
     }
 
@@ -579,7 +615,9 @@ impl<T> Receiver<T> {
 
 impl<T> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver").field("chan", &self.chan).finish()
+        f.debug_struct("Receiver")
+            .field("chan", &self.chan)
+            .finish()
     }
 }
 

@@ -91,8 +91,13 @@ impl Unbounded {
             }
             // Two messages per bit pattern step would overflow only after
             // `usize::MAX / 2` queued messages; memory runs out long before.
-            let next = current.checked_add(2).unwrap_or_else(|| std::process::abort());
-            match self.0.compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Acquire) {
+            let next = current
+                .checked_add(2)
+                .unwrap_or_else(|| std::process::abort());
+            match self
+                .0
+                .compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Acquire)
+            {
                 Ok(_) => return true,
                 Err(actual) => current = actual,
             }
@@ -146,7 +151,8 @@ impl<T, S> Drop for Chan<T, S> {
     fn drop(&mut self) {
         let tx = &self.tx;
         // SAFETY: the last handle is gone, so nobody else uses either half.
-        self.rx_fields.with_mut(|fields| unsafe { (*fields).list.free(tx) });
+        self.rx_fields
+            .with_mut(|fields| unsafe { (*fields).list.free(tx) });
     }
 }
 
@@ -175,7 +181,10 @@ pub(super) fn channel<T, S: Semaphore>(semaphore: S) -> (Tx<T, S>, Rx<T, S>) {
         rx_waker: AtomicWaker::new(),
         rx_closed_notify: Notify::new(),
         semaphore,
-        rx_fields: UnsafeCell::new(RxFields { list: rx_list, rx_closed: false }),
+        rx_fields: UnsafeCell::new(RxFields {
+            list: rx_list,
+            rx_closed: false,
+        }),
     });
     (Tx { chan: chan.clone() }, Rx { chan })
 }
@@ -218,7 +227,9 @@ impl<T, S: Semaphore> Tx<T, S> {
 
     pub(super) fn downgrade(&self) -> WeakTx<T, S> {
         self.chan.tx_weak_count.fetch_add(1, Ordering::Relaxed);
-        WeakTx { chan: self.chan.clone() }
+        WeakTx {
+            chan: self.chan.clone(),
+        }
     }
 
     pub(super) fn strong_count(&self) -> usize {
@@ -235,7 +246,9 @@ impl<T, S> Clone for Tx<T, S> {
         // A new handle is made from an existing one, so the count is > 0
         // and no ordering is needed (as with `Arc`).
         self.chan.tx_count.fetch_add(1, Ordering::Relaxed);
-        Tx { chan: self.chan.clone() }
+        Tx {
+            chan: self.chan.clone(),
+        }
     }
 }
 
@@ -256,9 +269,17 @@ impl<T, S> WeakTx<T, S> {
             if count == 0 {
                 return None;
             }
-            match self.chan.tx_count.compare_exchange_weak(count, count + 1, Ordering::AcqRel, Ordering::Relaxed)
-            {
-                Ok(_) => return Some(Tx { chan: self.chan.clone() }),
+            match self.chan.tx_count.compare_exchange_weak(
+                count,
+                count + 1,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    return Some(Tx {
+                        chan: self.chan.clone(),
+                    })
+                }
                 Err(actual) => count = actual,
             }
         }
@@ -276,7 +297,9 @@ impl<T, S> WeakTx<T, S> {
 impl<T, S> Clone for WeakTx<T, S> {
     fn clone(&self) -> Self {
         self.chan.tx_weak_count.fetch_add(1, Ordering::Relaxed);
-        WeakTx { chan: self.chan.clone() }
+        WeakTx {
+            chan: self.chan.clone(),
+        }
     }
 }
 
@@ -291,7 +314,8 @@ impl<T, S: Semaphore> Rx<T, S> {
         let chan = &*self.chan;
         // SAFETY: `&mut self` on the only receiver handle gives exclusive
         // access to the receiver's fields.
-        chan.rx_fields.with_mut(|fields| f(unsafe { &mut *fields }, chan))
+        chan.rx_fields
+            .with_mut(|fields| f(unsafe { &mut *fields }, chan))
     }
 
     fn fields(&self) -> &RxFields<T> {
@@ -369,7 +393,12 @@ impl<T, S: Semaphore> Rx<T, S> {
         Poll::Ready(result)
     }
 
-    pub(super) fn poll_recv_many(&mut self, cx: &mut Context<'_>, buffer: &mut Vec<T>, limit: usize) -> Poll<usize> {
+    pub(super) fn poll_recv_many(
+        &mut self,
+        cx: &mut Context<'_>,
+        buffer: &mut Vec<T>,
+        limit: usize,
+    ) -> Poll<usize> {
         if limit == 0 {
             return Poll::Ready(0);
         }
@@ -451,7 +480,9 @@ impl<T, S: Semaphore> Drop for Rx<T, S> {
 
 impl<T, S> fmt::Debug for Tx<T, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Tx").field("senders", &self.chan.tx_count.load(Ordering::Relaxed)).finish()
+        f.debug_struct("Tx")
+            .field("senders", &self.chan.tx_count.load(Ordering::Relaxed))
+            .finish()
     }
 }
 

@@ -77,7 +77,9 @@ impl<T> UnboundedSender<T> {
 
     /// A [`WeakUnboundedSender`] that does not keep the channel open.
     pub fn downgrade(&self) -> WeakUnboundedSender<T> {
-        WeakUnboundedSender { chan: self.chan.downgrade() }
+        WeakUnboundedSender {
+            chan: self.chan.downgrade(),
+        }
     }
 
     /// Senders alive.
@@ -93,13 +95,17 @@ impl<T> UnboundedSender<T> {
 
 impl<T> Clone for UnboundedSender<T> {
     fn clone(&self) -> Self {
-        UnboundedSender { chan: self.chan.clone() }
+        UnboundedSender {
+            chan: self.chan.clone(),
+        }
     }
 }
 
 impl<T> fmt::Debug for UnboundedSender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UnboundedSender").field("chan", &self.chan).finish()
+        f.debug_struct("UnboundedSender")
+            .field("chan", &self.chan)
+            .finish()
     }
 }
 
@@ -122,13 +128,16 @@ impl<T> WeakUnboundedSender<T> {
 
 impl<T> Clone for WeakUnboundedSender<T> {
     fn clone(&self) -> Self {
-        WeakUnboundedSender { chan: self.chan.clone() }
+        WeakUnboundedSender {
+            chan: self.chan.clone(),
+        }
     }
 }
 
 impl<T> fmt::Debug for WeakUnboundedSender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WeakUnboundedSender").finish_non_exhaustive()
+        f.debug_struct("WeakUnboundedSender")
+            .finish_non_exhaustive()
     }
 }
 
@@ -216,7 +225,12 @@ impl<T> UnboundedReceiver<T> {
     }
 
     /// Polling form of [`UnboundedReceiver::recv_many`].
-    pub fn poll_recv_many(&mut self, cx: &mut Context<'_>, buffer: &mut Vec<T>, limit: usize) -> Poll<usize> {
+    pub fn poll_recv_many(
+        &mut self,
+        cx: &mut Context<'_>,
+        buffer: &mut Vec<T>,
+        limit: usize,
+    ) -> Poll<usize> {
         self.chan.poll_recv_many(cx, buffer, limit)
     }
 
@@ -233,7 +247,9 @@ impl<T> UnboundedReceiver<T> {
 
 impl<T> fmt::Debug for UnboundedReceiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UnboundedReceiver").field("chan", &self.chan).finish()
+        f.debug_struct("UnboundedReceiver")
+            .field("chan", &self.chan)
+            .finish()
     }
 }
 

@@ -120,7 +120,10 @@ struct Waiter {
 impl Notify {
     /// A `Notify` with no stored permit.
     pub fn new() -> Self {
-        Notify { state: AtomicUsize::new(EMPTY), waiters: LazyMutex::new() }
+        Notify {
+            state: AtomicUsize::new(EMPTY),
+            waiters: LazyMutex::new(),
+        }
     }
 
     /// A `Notify` usable in a `static`.
@@ -135,7 +138,10 @@ impl Notify {
     /// ```
     #[cfg(not(loom))]
     pub const fn const_new() -> Self {
-        Notify { state: AtomicUsize::new(EMPTY), waiters: LazyMutex::new() }
+        Notify {
+            state: AtomicUsize::new(EMPTY),
+            waiters: LazyMutex::new(),
+        }
     }
 
     /// A future that completes when this `Notify` is notified.
@@ -155,7 +161,10 @@ impl Notify {
             notify: self,
             state: NotifiedState::Init,
             calls: calls(self.state.load(SeqCst)),
-            node: Node::new(Waiter { waker: None, notification: None }),
+            node: Node::new(Waiter {
+                waker: None,
+                notification: None,
+            }),
             _pinned: PhantomPinned,
         }
     }
@@ -232,7 +241,10 @@ impl Notify {
         let mut state = self.state.load(SeqCst);
         while mode(state) != WAITING {
             // Nobody waits: store the permit (at most one) without the lock.
-            match self.state.compare_exchange(state, with_mode(state, NOTIFIED), SeqCst, SeqCst) {
+            match self
+                .state
+                .compare_exchange(state, with_mode(state, NOTIFIED), SeqCst, SeqCst)
+            {
                 Ok(_) => return,
                 Err(actual) => state = actual,
             }
@@ -247,11 +259,18 @@ impl Notify {
     /// One notification, with the lock held: to a waiter if there is one,
     /// else as the stored permit. Returns the waker to wake after unlocking
     /// (the guard is consumed, so the lock is already released).
-    fn notify_locked(&self, mut waiters: MutexGuard<'_, WaitList<Waiter>>, strategy: Strategy) -> Option<Waker> {
+    fn notify_locked(
+        &self,
+        mut waiters: MutexGuard<'_, WaitList<Waiter>>,
+        strategy: Strategy,
+    ) -> Option<Waker> {
         let mut state = self.state.load(SeqCst);
         loop {
             if mode(state) != WAITING {
-                match self.state.compare_exchange(state, with_mode(state, NOTIFIED), SeqCst, SeqCst) {
+                match self
+                    .state
+                    .compare_exchange(state, with_mode(state, NOTIFIED), SeqCst, SeqCst)
+                {
                     Ok(_) => return None,
                     Err(actual) => state = actual,
                 }
@@ -384,13 +403,21 @@ impl Notified<'_> {
 impl Notify {
     /// First poll: take the permit, or see a newer `notify_waiters`, or
     /// link the node. Returns whether the future is done.
-    fn poll_first(&self, node: NonNull<Node<Waiter>>, created_calls: usize, waker: Option<&Waker>) -> bool {
+    fn poll_first(
+        &self,
+        node: NonNull<Node<Waiter>>,
+        created_calls: usize,
+        waker: Option<&Waker>,
+    ) -> bool {
         let mut state = self.state.load(SeqCst);
         if calls(state) != created_calls {
             return true;
         }
         if mode(state) == NOTIFIED
-            && self.state.compare_exchange(state, with_mode(state, EMPTY), SeqCst, SeqCst).is_ok()
+            && self
+                .state
+                .compare_exchange(state, with_mode(state, EMPTY), SeqCst, SeqCst)
+                .is_ok()
         {
             return true;
         }
@@ -488,7 +515,9 @@ impl Drop for Notified<'_> {
 
 impl fmt::Debug for Notified<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Notified").field("state", &self.state).finish()
+        f.debug_struct("Notified")
+            .field("state", &self.state)
+            .finish()
     }
 }
 

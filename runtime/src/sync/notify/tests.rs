@@ -28,7 +28,11 @@ fn modes_follow_waiters_and_permits() {
     let mut cx = Context::from_waker(&waker);
     let mut first = pin!(notify.notified());
     assert!(first.as_mut().poll(&mut cx).is_ready());
-    assert_eq!(current_mode(&notify), EMPTY, "two notify_one calls store one permit");
+    assert_eq!(
+        current_mode(&notify),
+        EMPTY,
+        "two notify_one calls store one permit"
+    );
 
     let mut second = pin!(notify.notified());
     assert!(second.as_mut().poll(&mut cx).is_pending());

@@ -139,7 +139,12 @@ pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
         rx_waker: UnsafeCell::new(None),
         tx_waker: UnsafeCell::new(None),
     });
-    (Sender { inner: Some(inner.clone()) }, Receiver { inner: Some(inner) })
+    (
+        Sender {
+            inner: Some(inner.clone()),
+        },
+        Receiver { inner: Some(inner) },
+    )
 }
 
 impl<T> Inner<T> {
@@ -202,7 +207,8 @@ impl<T> Inner<T> {
         if has_waker {
             // SAFETY: our slot; the other side only reads it, so a shared
             // read here is fine even while the bit is set.
-            let same = slot.with(|slot| unsafe { (*slot).as_ref().is_some_and(|w| w.will_wake(waker)) });
+            let same =
+                slot.with(|slot| unsafe { (*slot).as_ref().is_some_and(|w| w.will_wake(waker)) });
             if same {
                 return Poll::Pending;
             }
@@ -242,7 +248,10 @@ impl<T> Sender<T> {
     /// assert_eq!(tx.send(5), Err(5));
     /// ```
     pub fn send(mut self, value: T) -> Result<(), T> {
-        let inner = self.inner.take().expect("a sender always holds the channel until it sends");
+        let inner = self
+            .inner
+            .take()
+            .expect("a sender always holds the channel until it sends");
         // SAFETY: `COMPLETE` is not set (it is set only by this sender, and
         // `send` consumes it), so the value slot belongs to the sender.
         inner.value.with_mut(|slot| unsafe { *slot = Some(value) });
@@ -273,7 +282,9 @@ impl<T> Sender<T> {
     /// assert!(tx.is_closed());
     /// ```
     pub fn is_closed(&self) -> bool {
-        self.inner.as_ref().map_or(true, |inner| inner.state.load().is_closed())
+        self.inner
+            .as_ref()
+            .map_or(true, |inner| inner.state.load().is_closed())
     }
 
     /// Polls for the receiver to close or drop: `Ready` once it has.
@@ -342,7 +353,9 @@ impl<T> Drop for Sender<T> {
 
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Sender").field("is_closed", &self.is_closed()).finish()
+        f.debug_struct("Sender")
+            .field("is_closed", &self.is_closed())
+            .finish()
     }
 }
 
@@ -429,7 +442,9 @@ impl<T> Receiver<T> {
 
     /// True when no value is waiting to be received right now.
     pub fn is_empty(&self) -> bool {
-        self.inner.as_ref().map_or(true, |inner| !inner.state.load().has_value())
+        self.inner
+            .as_ref()
+            .map_or(true, |inner| !inner.state.load().has_value())
     }
 }
 
@@ -438,7 +453,10 @@ impl<T> Future for Receiver<T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let restore = ready!(coop::poll_proceed(cx));
-        let inner = self.inner.as_ref().expect("oneshot::Receiver polled after it returned its result");
+        let inner = self
+            .inner
+            .as_ref()
+            .expect("oneshot::Receiver polled after it returned its result");
         let current = inner.state.load();
         let finished = if current.is_complete() {
             current
@@ -489,7 +507,9 @@ impl<T> Drop for Receiver<T> {
 
 impl<T> fmt::Debug for Receiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver").field("is_terminated", &self.is_terminated()).finish()
+        f.debug_struct("Receiver")
+            .field("is_terminated", &self.is_terminated())
+            .finish()
     }
 }
 

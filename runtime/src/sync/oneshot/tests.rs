@@ -12,7 +12,10 @@ fn value_is_published_only_while_open() {
     closed.close();
     let refused = closed.complete_with_value().unwrap_err();
     assert!(refused.is_closed());
-    assert!(!closed.load().has_value(), "a refused value must not look sent");
+    assert!(
+        !closed.load().has_value(),
+        "a refused value must not look sent"
+    );
 }
 
 #[test]

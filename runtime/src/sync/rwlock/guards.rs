@@ -25,7 +25,11 @@ impl<'a, T: ?Sized> RwLockReadGuard<'a, T> {
     ///
     /// The caller holds one read permit of `semaphore`, which guards `data`.
     pub(super) unsafe fn new(semaphore: &'a ll::Semaphore, data: *const T) -> Self {
-        RwLockReadGuard { semaphore, data, _marker: PhantomData }
+        RwLockReadGuard {
+            semaphore,
+            data,
+            _marker: PhantomData,
+        }
     }
 
     /// Narrows the guard to a part of the data.
@@ -43,7 +47,11 @@ impl<'a, T: ?Sized> RwLockReadGuard<'a, T> {
         let data = f(&*this) as *const U;
         let semaphore = this.semaphore;
         std::mem::forget(this);
-        RwLockReadGuard { semaphore, data, _marker: PhantomData }
+        RwLockReadGuard {
+            semaphore,
+            data,
+            _marker: PhantomData,
+        }
     }
 
     /// Narrows the guard if `f` agrees.
@@ -51,14 +59,21 @@ impl<'a, T: ?Sized> RwLockReadGuard<'a, T> {
     /// # Errors
     ///
     /// The original guard when `f` returns `None`.
-    pub fn try_map<U: ?Sized, F: FnOnce(&T) -> Option<&U>>(this: Self, f: F) -> Result<RwLockReadGuard<'a, U>, Self> {
+    pub fn try_map<U: ?Sized, F: FnOnce(&T) -> Option<&U>>(
+        this: Self,
+        f: F,
+    ) -> Result<RwLockReadGuard<'a, U>, Self> {
         let data = match f(&*this) {
             Some(data) => data as *const U,
             None => return Err(this),
         };
         let semaphore = this.semaphore;
         std::mem::forget(this);
-        Ok(RwLockReadGuard { semaphore, data, _marker: PhantomData })
+        Ok(RwLockReadGuard {
+            semaphore,
+            data,
+            _marker: PhantomData,
+        })
     }
 }
 
@@ -104,7 +119,12 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
     /// The caller holds `permits` permits of `semaphore`, which are all of
     /// them, and `semaphore` guards `data`.
     pub(super) unsafe fn new(semaphore: &'a ll::Semaphore, data: *mut T, permits: u32) -> Self {
-        RwLockWriteGuard { semaphore, data, permits, _marker: PhantomData }
+        RwLockWriteGuard {
+            semaphore,
+            data,
+            permits,
+            _marker: PhantomData,
+        }
     }
 
     /// Turns write access into read access without letting a writer in
@@ -128,15 +148,27 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
         std::mem::forget(self);
         // Keep one permit for the read guard.
         semaphore.release(permits as usize - 1);
-        RwLockReadGuard { semaphore, data, _marker: PhantomData }
+        RwLockReadGuard {
+            semaphore,
+            data,
+            _marker: PhantomData,
+        }
     }
 
     /// Narrows the guard to a part of the data.
-    pub fn map<U: ?Sized, F: FnOnce(&mut T) -> &mut U>(mut this: Self, f: F) -> RwLockMappedWriteGuard<'a, U> {
+    pub fn map<U: ?Sized, F: FnOnce(&mut T) -> &mut U>(
+        mut this: Self,
+        f: F,
+    ) -> RwLockMappedWriteGuard<'a, U> {
         let data = f(&mut *this) as *mut U;
         let (semaphore, permits) = (this.semaphore, this.permits);
         std::mem::forget(this);
-        RwLockMappedWriteGuard { semaphore, data, permits, _marker: PhantomData }
+        RwLockMappedWriteGuard {
+            semaphore,
+            data,
+            permits,
+            _marker: PhantomData,
+        }
     }
 
     /// Narrows the guard if `f` agrees.
@@ -154,7 +186,12 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
         };
         let (semaphore, permits) = (this.semaphore, this.permits);
         std::mem::forget(this);
-        Ok(RwLockMappedWriteGuard { semaphore, data, permits, _marker: PhantomData })
+        Ok(RwLockMappedWriteGuard {
+            semaphore,
+            data,
+            permits,
+            _marker: PhantomData,
+        })
     }
 }
 
@@ -202,11 +239,19 @@ unsafe impl<T: ?Sized + Send + Sync> Sync for RwLockMappedWriteGuard<'_, T> {}
 
 impl<'a, T: ?Sized> RwLockMappedWriteGuard<'a, T> {
     /// Narrows the guard further.
-    pub fn map<U: ?Sized, F: FnOnce(&mut T) -> &mut U>(mut this: Self, f: F) -> RwLockMappedWriteGuard<'a, U> {
+    pub fn map<U: ?Sized, F: FnOnce(&mut T) -> &mut U>(
+        mut this: Self,
+        f: F,
+    ) -> RwLockMappedWriteGuard<'a, U> {
         let data = f(&mut *this) as *mut U;
         let (semaphore, permits) = (this.semaphore, this.permits);
         std::mem::forget(this);
-        RwLockMappedWriteGuard { semaphore, data, permits, _marker: PhantomData }
+        RwLockMappedWriteGuard {
+            semaphore,
+            data,
+            permits,
+            _marker: PhantomData,
+        }
     }
 
     /// Narrows the guard further if `f` agrees.
@@ -224,7 +269,12 @@ impl<'a, T: ?Sized> RwLockMappedWriteGuard<'a, T> {
         };
         let (semaphore, permits) = (this.semaphore, this.permits);
         std::mem::forget(this);
-        Ok(RwLockMappedWriteGuard { semaphore, data, permits, _marker: PhantomData })
+        Ok(RwLockMappedWriteGuard {
+            semaphore,
+            data,
+            permits,
+            _marker: PhantomData,
+        })
     }
 }
 

@@ -6,7 +6,9 @@ mod owned_guards;
 use std::fmt;
 
 pub use self::guards::{RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard};
-pub use self::owned_guards::{OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard};
+pub use self::owned_guards::{
+    OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard,
+};
 use crate::loom::cell::UnsafeCell;
 use crate::loom::sync::Arc;
 use crate::sync::batch_semaphore as ll;
@@ -56,7 +58,11 @@ unsafe impl<T: ?Sized + Send + Sync> Sync for RwLock<T> {}
 impl<T> RwLock<T> {
     /// An unlocked lock holding `value`.
     pub fn new(value: T) -> Self {
-        RwLock { max_readers: MAX_READS, semaphore: ll::Semaphore::new(MAX_READS as usize), data: UnsafeCell::new(value) }
+        RwLock {
+            max_readers: MAX_READS,
+            semaphore: ll::Semaphore::new(MAX_READS as usize),
+            data: UnsafeCell::new(value),
+        }
     }
 
     /// An unlocked lock that admits at most `max_readers` readers at once.
@@ -75,8 +81,15 @@ impl<T> RwLock<T> {
     /// ```
     pub fn with_max_readers(value: T, max_readers: u32) -> Self {
         assert_ne!(max_readers, 0, "a RwLock may not be created with 0 readers");
-        assert!(max_readers <= MAX_READS, "a RwLock may not be created with more than {MAX_READS} readers");
-        RwLock { max_readers, semaphore: ll::Semaphore::new(max_readers as usize), data: UnsafeCell::new(value) }
+        assert!(
+            max_readers <= MAX_READS,
+            "a RwLock may not be created with more than {MAX_READS} readers"
+        );
+        RwLock {
+            max_readers,
+            semaphore: ll::Semaphore::new(max_readers as usize),
+            data: UnsafeCell::new(value),
+        }
     }
 
     /// An unlocked lock usable in a `static`.
@@ -96,8 +109,14 @@ impl<T> RwLock<T> {
     /// As for [`RwLock::with_max_readers`].
     #[cfg(not(loom))]
     pub const fn const_with_max_readers(value: T, max_readers: u32) -> Self {
-        assert!(max_readers != 0, "a RwLock may not be created with 0 readers");
-        assert!(max_readers <= MAX_READS, "a RwLock may not be created with more than u32::MAX >> 3 readers");
+        assert!(
+            max_readers != 0,
+            "a RwLock may not be created with 0 readers"
+        );
+        assert!(
+            max_readers <= MAX_READS,
+            "a RwLock may not be created with more than u32::MAX >> 3 readers"
+        );
         RwLock {
             max_readers,
             semaphore: ll::Semaphore::const_new(max_readers as usize),
@@ -150,7 +169,9 @@ impl<T: ?Sized> RwLock<T> {
     ///
     /// [`TryLockError`] otherwise.
     pub fn try_read(&self) -> Result<RwLockReadGuard<'_, T>, TryLockError> {
-        self.semaphore.try_acquire(1).map_err(|_| TryLockError::new())?;
+        self.semaphore
+            .try_acquire(1)
+            .map_err(|_| TryLockError::new())?;
         // SAFETY: we hold one read permit.
         Ok(unsafe { RwLockReadGuard::new(&self.semaphore, self.data_ptr()) })
     }
@@ -172,7 +193,9 @@ impl<T: ?Sized> RwLock<T> {
     /// assert_eq!(*lock.try_read().unwrap(), 2);
     /// ```
     pub fn try_write(&self) -> Result<RwLockWriteGuard<'_, T>, TryLockError> {
-        self.semaphore.try_acquire(self.max_readers as usize).map_err(|_| TryLockError::new())?;
+        self.semaphore
+            .try_acquire(self.max_readers as usize)
+            .map_err(|_| TryLockError::new())?;
         // SAFETY: we hold every permit.
         Ok(unsafe { RwLockWriteGuard::new(&self.semaphore, self.data_ptr(), self.max_readers) })
     }
@@ -199,7 +222,9 @@ impl<T: ?Sized> RwLock<T> {
     ///
     /// [`TryLockError`] if read access is not available right now.
     pub fn try_read_owned(self: Arc<Self>) -> Result<OwnedRwLockReadGuard<T>, TryLockError> {
-        self.semaphore.try_acquire(1).map_err(|_| TryLockError::new())?;
+        self.semaphore
+            .try_acquire(1)
+            .map_err(|_| TryLockError::new())?;
         let data = self.data_ptr() as *const T;
         // SAFETY: we hold one read permit.
         Ok(unsafe { OwnedRwLockReadGuard::new(self, data) })
@@ -211,7 +236,9 @@ impl<T: ?Sized> RwLock<T> {
     ///
     /// [`TryLockError`] if the lock is not free right now.
     pub fn try_write_owned(self: Arc<Self>) -> Result<OwnedRwLockWriteGuard<T>, TryLockError> {
-        self.semaphore.try_acquire(self.max_readers as usize).map_err(|_| TryLockError::new())?;
+        self.semaphore
+            .try_acquire(self.max_readers as usize)
+            .map_err(|_| TryLockError::new())?;
         let permits = self.max_readers;
         // SAFETY: we hold every permit.
         Ok(unsafe { OwnedRwLockWriteGuard::new(self, permits) })

@@ -46,7 +46,10 @@ impl<T: ?Sized, U: ?Sized> OwnedRwLockReadGuard<T, U> {
     /// # Errors
     ///
     /// The original guard when `f` returns `None`.
-    pub fn try_map<V: ?Sized, F: FnOnce(&U) -> Option<&V>>(this: Self, f: F) -> Result<OwnedRwLockReadGuard<T, V>, Self> {
+    pub fn try_map<V: ?Sized, F: FnOnce(&U) -> Option<&V>>(
+        this: Self,
+        f: F,
+    ) -> Result<OwnedRwLockReadGuard<T, V>, Self> {
         let data = match f(&*this) {
             Some(data) => data as *const V,
             None => return Err(this),
@@ -117,13 +120,20 @@ impl<T: ?Sized> OwnedRwLockWriteGuard<T> {
     }
 
     /// Narrows the guard to a part of the data.
-    pub fn map<U: ?Sized, F: FnOnce(&mut T) -> &mut U>(mut this: Self, f: F) -> OwnedRwLockMappedWriteGuard<T, U> {
+    pub fn map<U: ?Sized, F: FnOnce(&mut T) -> &mut U>(
+        mut this: Self,
+        f: F,
+    ) -> OwnedRwLockMappedWriteGuard<T, U> {
         let data = f(&mut *this) as *mut U;
         let permits = this.permits;
         let this = std::mem::ManuallyDrop::new(this);
         // SAFETY: `this` is never used or dropped again.
         let lock = unsafe { std::ptr::read(&this.lock) };
-        OwnedRwLockMappedWriteGuard { lock, data, permits }
+        OwnedRwLockMappedWriteGuard {
+            lock,
+            data,
+            permits,
+        }
     }
 }
 
@@ -164,19 +174,32 @@ pub struct OwnedRwLockMappedWriteGuard<T: ?Sized, U: ?Sized = T> {
 }
 
 // SAFETY: the guard acts as `&mut U` and owns an `Arc<RwLock<T>>`.
-unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Send + Sync> Send for OwnedRwLockMappedWriteGuard<T, U> {}
+unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Send + Sync> Send
+    for OwnedRwLockMappedWriteGuard<T, U>
+{
+}
 // SAFETY: as above.
-unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Send + Sync> Sync for OwnedRwLockMappedWriteGuard<T, U> {}
+unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Send + Sync> Sync
+    for OwnedRwLockMappedWriteGuard<T, U>
+{
+}
 
 impl<T: ?Sized, U: ?Sized> OwnedRwLockMappedWriteGuard<T, U> {
     /// Narrows the guard further.
-    pub fn map<V: ?Sized, F: FnOnce(&mut U) -> &mut V>(mut this: Self, f: F) -> OwnedRwLockMappedWriteGuard<T, V> {
+    pub fn map<V: ?Sized, F: FnOnce(&mut U) -> &mut V>(
+        mut this: Self,
+        f: F,
+    ) -> OwnedRwLockMappedWriteGuard<T, V> {
         let data = f(&mut *this) as *mut V;
         let permits = this.permits;
         let this = std::mem::ManuallyDrop::new(this);
         // SAFETY: `this` is never used or dropped again.
         let lock = unsafe { std::ptr::read(&this.lock) };
-        OwnedRwLockMappedWriteGuard { lock, data, permits }
+        OwnedRwLockMappedWriteGuard {
+            lock,
+            data,
+            permits,
+        }
     }
 }
 

@@ -31,7 +31,10 @@ pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
         }
     }
 
-    let parker = Arc::new(Parker { woken: Mutex::new(false), condvar: Condvar::new() });
+    let parker = Arc::new(Parker {
+        woken: Mutex::new(false),
+        condvar: Condvar::new(),
+    });
     let waker = Waker::from(parker.clone());
     let mut cx = Context::from_waker(&waker);
     let mut fut = pin!(fut);

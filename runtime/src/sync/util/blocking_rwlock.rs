@@ -39,7 +39,11 @@ unsafe impl<T: Send> Send for RwLock<T> {}
 
 impl<T> RwLock<T> {
     pub(crate) fn new(value: T) -> Self {
-        RwLock { state: Mutex::new(State::default()), changed: Condvar::new(), value: UnsafeCell::new(value) }
+        RwLock {
+            state: Mutex::new(State::default()),
+            changed: Condvar::new(),
+            value: UnsafeCell::new(value),
+        }
     }
 
     /// Shared access; waits while a writer holds or waits for the lock.

@@ -29,13 +29,19 @@ impl<T: Default> LazyMutex<T> {
     /// An empty slot; nothing is allocated yet.
     #[cfg(not(loom))]
     pub(crate) const fn new() -> Self {
-        LazyMutex { ptr: AtomicUsize::new(0), _owns: PhantomData }
+        LazyMutex {
+            ptr: AtomicUsize::new(0),
+            _owns: PhantomData,
+        }
     }
 
     /// An empty slot; nothing is allocated yet.
     #[cfg(loom)]
     pub(crate) fn new() -> Self {
-        LazyMutex { ptr: AtomicUsize::new(0), _owns: PhantomData }
+        LazyMutex {
+            ptr: AtomicUsize::new(0),
+            _owns: PhantomData,
+        }
     }
 
     /// Locks the mutex, creating it first if nobody has.
@@ -53,7 +59,10 @@ impl<T: Default> LazyMutex<T> {
             return unsafe { &*(current as *const Mutex<T>) };
         }
         let fresh = Box::into_raw(Box::new(Mutex::new(T::default())));
-        match self.ptr.compare_exchange(0, fresh as usize, Ordering::AcqRel, Ordering::Acquire) {
+        match self
+            .ptr
+            .compare_exchange(0, fresh as usize, Ordering::AcqRel, Ordering::Acquire)
+        {
             // SAFETY: we just installed `fresh`; it lives until `drop`.
             Ok(_) => unsafe { &*fresh },
             Err(installed) => {

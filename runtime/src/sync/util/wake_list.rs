@@ -17,7 +17,10 @@ pub(crate) struct WakeList {
 impl WakeList {
     /// An empty batch; allocates nothing.
     pub(crate) const fn new() -> Self {
-        WakeList { first: None, rest: Vec::new() }
+        WakeList {
+            first: None,
+            rest: Vec::new(),
+        }
     }
 
     /// Adds `waker` to the batch, if there is one.

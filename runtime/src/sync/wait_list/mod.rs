@@ -94,7 +94,10 @@ unsafe impl<T: Send> Send for WaitList<T> {}
 impl<T> WaitList<T> {
     /// An empty list.
     pub(crate) const fn new() -> Self {
-        WaitList { head: None, tail: None }
+        WaitList {
+            head: None,
+            tail: None,
+        }
     }
 
     /// True when no node is linked.
@@ -188,7 +191,11 @@ impl<T> WaitList<T> {
     /// owner only touches it under this list's lock (for example it was
     /// popped during the current hold of the lock, or the caller is its
     /// owner).
-    pub(crate) unsafe fn with_value<R>(&mut self, node: NonNull<Node<T>>, f: impl FnOnce(&mut T) -> R) -> R {
+    pub(crate) unsafe fn with_value<R>(
+        &mut self,
+        node: NonNull<Node<T>>,
+        f: impl FnOnce(&mut T) -> R,
+    ) -> R {
         // SAFETY: forwarded from the caller; the lock serialises access.
         unsafe { Self::entry(node, |e| f(&mut e.value)) }
     }
@@ -241,7 +248,9 @@ impl<T> Default for WaitList<T> {
 
 impl<T> fmt::Debug for WaitList<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WaitList").field("is_empty", &self.is_empty()).finish()
+        f.debug_struct("WaitList")
+            .field("is_empty", &self.is_empty())
+            .finish()
     }
 }
 

@@ -45,11 +45,16 @@ use crate::loom::cell::UnsafeCell;
 use crate::loom::sync::atomic::{AtomicUsize, Ordering};
 
 /// Slots per block; the ready bits and the `RELEASED` flag share a `usize`.
-#[cfg(target_pointer_width = "64")]
+#[cfg(all(not(loom), target_pointer_width = "64"))]
 pub(super) const BLOCK_CAP: usize = 32;
 /// Slots per block; the ready bits and the `RELEASED` flag share a `usize`.
-#[cfg(not(target_pointer_width = "64"))]
+#[cfg(all(not(loom), not(target_pointer_width = "64")))]
 pub(super) const BLOCK_CAP: usize = 16;
+/// Under loom, tiny blocks let a model with a handful of messages cross
+/// block boundaries, grow, release and recycle blocks through the public
+/// mpsc API.
+#[cfg(loom)]
+pub(super) const BLOCK_CAP: usize = 2;
 
 const SLOT_MASK: usize = BLOCK_CAP - 1;
 const READY_MASK: usize = (1 << BLOCK_CAP) - 1;
@@ -128,7 +133,11 @@ pub(crate) fn list<T>() -> (Tx<T>, Rx<T>) {
         tail_position: AtomicUsize::new(0),
         _owns: std::marker::PhantomData,
     };
-    let rx = Rx { head: first, index: 0, free_head: first };
+    let rx = Rx {
+        head: first,
+        index: 0,
+        free_head: first,
+    };
     (tx, rx)
 }
 
@@ -173,7 +182,12 @@ impl<T> Tx<T> {
             if may_release && block.is_final() {
                 let released = self
                     .block_tail
-                    .compare_exchange(current, next.as_ptr() as usize, Ordering::SeqCst, Ordering::SeqCst)
+                    .compare_exchange(
+                        current,
+                        next.as_ptr() as usize,
+                        Ordering::SeqCst,
+                        Ordering::SeqCst,
+                    )
                     .is_ok();
                 if released {
                     let observed = self.tail_position.load(Ordering::SeqCst);
@@ -193,12 +207,18 @@ impl<T> Tx<T> {
     /// linked first.
     fn grow(&self, block: &Block<T>) -> NonNull<Block<T>> {
         let fresh = Block::<T>::alloc(block.start.load(Ordering::Acquire) + BLOCK_CAP);
-        match block.next.compare_exchange(0, fresh.as_ptr() as usize, Ordering::AcqRel, Ordering::Acquire) {
+        match block.next.compare_exchange(
+            0,
+            fresh.as_ptr() as usize,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
             Ok(_) => fresh,
             Err(winner) => {
                 // SAFETY: `fresh` was never shared.
                 drop(unsafe { Box::from_raw(fresh.as_ptr()) });
-                NonNull::new(winner as *mut Block<T>).expect("a failed link CAS saw a non-null next")
+                NonNull::new(winner as *mut Block<T>)
+                    .expect("a failed link CAS saw a non-null next")
             }
         }
     }
@@ -216,8 +236,16 @@ impl<T> Tx<T> {
             let tail = unsafe { &*(current as *const Block<T>) };
             // SAFETY: the receiver owns `block` until the CAS publishes it.
             let fresh = unsafe { block.as_ref() };
-            fresh.start.store(tail.start.load(Ordering::Acquire) + BLOCK_CAP, Ordering::Relaxed);
-            match tail.next.compare_exchange(0, block.as_ptr() as usize, Ordering::AcqRel, Ordering::Acquire) {
+            fresh.start.store(
+                tail.start.load(Ordering::Acquire) + BLOCK_CAP,
+                Ordering::Relaxed,
+            );
+            match tail.next.compare_exchange(
+                0,
+                block.as_ptr() as usize,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
                 Ok(_) => return,
                 Err(next) => current = next,
             }
@@ -312,7 +340,9 @@ impl<T> Rx<T> {
 
 impl<T> std::fmt::Debug for Tx<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Tx").field("tail_position", &self.tail_position.load(Ordering::Relaxed)).finish()
+        f.debug_struct("Tx")
+            .field("tail_position", &self.tail_position.load(Ordering::Relaxed))
+            .finish()
     }
 }
 

@@ -52,7 +52,10 @@ unsafe impl Sync for AtomicWaker {}
 impl AtomicWaker {
     /// An empty slot.
     pub(crate) fn new() -> Self {
-        AtomicWaker { state: AtomicUsize::new(IDLE), waker: UnsafeCell::new(None) }
+        AtomicWaker {
+            state: AtomicUsize::new(IDLE),
+            waker: UnsafeCell::new(None),
+        }
     }
 
     /// Stores `waker` to be woken by the next [`AtomicWaker::wake`].
@@ -60,7 +63,10 @@ impl AtomicWaker {
     /// Meant for one registering task at a time; a concurrent second
     /// registrant is told to poll again (its waker is woken) instead.
     pub(crate) fn register(&self, waker: &Waker) {
-        match self.state.compare_exchange(IDLE, REGISTERING, Ordering::Acquire, Ordering::Acquire) {
+        match self
+            .state
+            .compare_exchange(IDLE, REGISTERING, Ordering::Acquire, Ordering::Acquire)
+        {
             Ok(_) => {
                 // SAFETY: the state is `REGISTERING`, so this thread owns the
                 // slot: `take` does not touch it unless it saw `IDLE`.
@@ -70,9 +76,12 @@ impl AtomicWaker {
                         other => *other = Some(waker.clone()),
                     }
                 });
-                if let Err(actual) =
-                    self.state.compare_exchange(REGISTERING, IDLE, Ordering::AcqRel, Ordering::Acquire)
-                {
+                if let Err(actual) = self.state.compare_exchange(
+                    REGISTERING,
+                    IDLE,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                ) {
                     // A wake arrived while we held the slot; we still own
                     // it, so hand the waker over ourselves.
                     debug_assert_eq!(actual, REGISTERING | WAKING);
@@ -116,7 +125,9 @@ impl AtomicWaker {
 
 impl fmt::Debug for AtomicWaker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AtomicWaker").field("state", &self.state.load(Ordering::Relaxed)).finish()
+        f.debug_struct("AtomicWaker")
+            .field("state", &self.state.load(Ordering::Relaxed))
+            .finish()
     }
 }
 
