@@ -10,3 +10,9 @@
 pub(crate) mod loom;
 
 pub mod coop;
+pub mod task;
+pub mod blocking;
+pub mod config;
+pub mod park;
+
+pub use config::Config;
