@@ -16,3 +16,4 @@ pub mod config;
 pub mod park;
 
 pub use config::Config;
+pub mod multi_thread;
