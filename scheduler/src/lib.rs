@@ -17,3 +17,4 @@ pub mod park;
 
 pub use config::Config;
 pub mod multi_thread;
+pub mod current_thread;
