@@ -8,4 +8,7 @@ pub(crate) mod loom;
 #[macro_use]
 pub mod macros;
 
+#[cfg(feature = "macros")]
+pub use weft_macros::{main, test};
+
 pub mod sync;

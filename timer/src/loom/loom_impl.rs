@@ -4,7 +4,9 @@ pub(crate) mod sync {
     pub(crate) use loom::sync::Arc;
 
     pub(crate) mod atomic {
-        pub(crate) use loom::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+        pub(crate) use loom::sync::atomic::{
+            fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering,
+        };
     }
 
     /// loom's mutex behind the same no-poisoning API as production.
@@ -24,49 +26,6 @@ pub(crate) mod sync {
 
         pub(crate) fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
             self.0.try_lock().ok()
-        }
-    }
-
-    /// loom's condvar. Guards are passed by `&mut` as with parking_lot.
-    #[derive(Debug, Default)]
-    pub(crate) struct Condvar(loom::sync::Condvar);
-
-    impl Condvar {
-        pub(crate) fn new() -> Self {
-            Condvar(loom::sync::Condvar::new())
-        }
-
-        pub(crate) fn wait<'a, T>(&self, guard: &mut MutexGuard<'a, T>) {
-            replace_guard(guard, |g| self.0.wait(g).unwrap_or_else(|e| e.into_inner()));
-        }
-
-        /// loom has no time; a timed wait is an untimed one that may also
-        /// return spuriously, which the callers already allow.
-        pub(crate) fn wait_for<'a, T>(&self, guard: &mut MutexGuard<'a, T>, _timeout: std::time::Duration) {
-            self.wait(guard);
-        }
-
-        pub(crate) fn notify_one(&self) {
-            self.0.notify_one();
-        }
-
-        pub(crate) fn notify_all(&self) {
-            self.0.notify_all();
-        }
-    }
-
-    fn replace_guard<'a, T>(
-        slot: &mut MutexGuard<'a, T>,
-        f: impl FnOnce(MutexGuard<'a, T>) -> MutexGuard<'a, T>,
-    ) {
-        // SAFETY: the guard is moved out of `slot` and a guard of the same
-        // lock is written back before anyone can observe `slot` again; `f`
-        // (a condvar wait) does not unwind in loom models, and if it did the
-        // process aborts through the model's panic handling rather than
-        // reading the moved-out slot.
-        unsafe {
-            let guard = std::ptr::read(slot);
-            std::ptr::write(slot, f(guard));
         }
     }
 }

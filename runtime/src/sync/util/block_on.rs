@@ -1,0 +1,56 @@
+//! Running a future to completion on the current thread, for the
+//! `blocking_*` methods (`Mutex::blocking_lock`, `Receiver::blocking_recv`).
+//!
+//! The thread parks on a condvar until the future's waker is called. This
+//! is meant for plain threads outside the runtime; calling it on a worker
+//! thread blocks that worker.
+
+use std::future::Future;
+
+#[cfg(not(loom))]
+pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
+    use std::pin::pin;
+    use std::task::{Context, Poll, Wake, Waker};
+
+    use crate::loom::sync::{Arc, Condvar, Mutex};
+
+    /// Set to `true` by a wake; the thread consumes it before polling again.
+    struct Parker {
+        woken: Mutex<bool>,
+        condvar: Condvar,
+    }
+
+    impl Wake for Parker {
+        fn wake(self: Arc<Self>) {
+            self.wake_by_ref();
+        }
+
+        fn wake_by_ref(self: &Arc<Self>) {
+            *self.woken.lock() = true;
+            self.condvar.notify_one();
+        }
+    }
+
+    let parker = Arc::new(Parker {
+        woken: Mutex::new(false),
+        condvar: Condvar::new(),
+    });
+    let waker = Waker::from(parker.clone());
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = pin!(fut);
+    loop {
+        if let Poll::Ready(output) = fut.as_mut().poll(&mut cx) {
+            return output;
+        }
+        let mut woken = parker.woken.lock();
+        while !*woken {
+            parker.condvar.wait(&mut woken);
+        }
+        *woken = false;
+    }
+}
+
+#[cfg(loom)]
+pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
+    loom::future::block_on(fut)
+}
