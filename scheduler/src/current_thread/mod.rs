@@ -33,7 +33,7 @@ pub struct Handle {
     core: Mutex<Option<Box<Core>>>,
     /// Threads in `block_on` waiting for the core.
     waiting: Mutex<Vec<Waker>>,
-    unpark: Arc<dyn Unpark>,
+    unpark: std::sync::Arc<dyn Unpark>,
     is_shutdown: AtomicBool,
     config: Config,
 }
@@ -311,7 +311,7 @@ impl Wake for BlockOnWaker {
     }
 }
 
-struct UnparkWaker(Arc<dyn Unpark>);
+struct UnparkWaker(std::sync::Arc<dyn Unpark>);
 
 impl Wake for UnparkWaker {
     fn wake(self: std::sync::Arc<Self>) {
@@ -327,3 +327,9 @@ impl fmt::Debug for Handle {
 
 #[cfg(test)]
 mod tests;
+
+/// True on a thread that is running a current-thread scheduler's loop.
+pub fn is_driving() -> bool {
+    let cx = CURRENT.try_with(|c| c.get()).unwrap_or(ptr::null());
+    !cx.is_null()
+}

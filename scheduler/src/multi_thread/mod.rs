@@ -23,7 +23,7 @@ use std::io;
 use idle::Idle;
 use park::{SharedDriver, Unparker};
 use queue::{Inject, Stealer};
-pub use worker::block_in_place;
+pub use worker::{block_in_place, is_worker_thread};
 
 /// A handle to a multi-thread scheduler: spawns tasks, shuts it down.
 pub struct Handle {

@@ -24,7 +24,7 @@ const NOTIFIED: usize = 3;
 /// The driver all workers of a runtime share.
 pub(crate) struct SharedDriver {
     driver: Mutex<Box<dyn Park>>,
-    unpark: Arc<dyn Unpark>,
+    unpark: std::sync::Arc<dyn Unpark>,
 }
 
 impl SharedDriver {

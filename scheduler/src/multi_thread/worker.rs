@@ -391,3 +391,9 @@ impl FastRand {
         ((x >> 32) as usize * n) >> 32
     }
 }
+
+/// True on a worker thread that holds its core (not inside
+/// `block_in_place`).
+pub fn is_worker_thread() -> bool {
+    with_current(|cx| cx.is_some_and(|cx| cx.core.try_borrow().map_or(true, |c| c.is_some())))
+}

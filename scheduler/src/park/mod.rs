@@ -13,7 +13,10 @@
 //! implements `Park` with its I/O and timer driver.
 
 use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use crate::loom::sync::{Arc, Condvar, Mutex};
+use crate::loom::sync::{Condvar, Mutex};
+// `Park`/`Unpark` handles are API types, shared with the `weft` crate's
+// driver; they are plain std `Arc`s in every build.
+use std::sync::Arc;
 use std::fmt;
 use std::future::Future;
 use std::task::{Context, Poll, Wake, Waker};
@@ -135,10 +138,10 @@ impl Unpark for ParkInner {
 }
 
 impl Wake for ParkInner {
-    fn wake(self: std::sync::Arc<Self>) {
+    fn wake(self: Arc<Self>) {
         self.unpark();
     }
-    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+    fn wake_by_ref(self: &Arc<Self>) {
         self.unpark();
     }
 }

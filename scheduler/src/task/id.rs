@@ -12,7 +12,9 @@ use std::num::NonZeroU64;
 pub struct Id(NonZeroU64);
 
 impl Id {
-    pub(crate) fn next() -> Id {
+    /// A fresh id (used by the `weft` crate when it spawns).
+    #[doc(hidden)]
+    pub fn next() -> Id {
         Id(next_u64())
     }
 
