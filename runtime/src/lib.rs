@@ -1,4 +1,21 @@
 //! weft: a work-stealing, multithreaded async runtime with tokio's API.
+//!
+//! One async/await model covers the three kinds of concurrent work:
+//! many I/O-bound waits (tasks, `join!`, timers, sockets), blocking code
+//! (`task::spawn_blocking`, `task::block_in_place`), and CPU-bound work
+//! spread over every core by work stealing.
+//!
+//! ```
+//! #[weft::main]
+//! async fn main() {
+//!     let a = weft::spawn(async { 1 });
+//!     let b = weft::spawn(async { 2 });
+//!     assert_eq!(a.await.unwrap() + b.await.unwrap(), 3);
+//! }
+//! ```
+//!
+//! The public API mirrors tokio's module for module, so a tokio program
+//! switches by renaming the crate.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![doc(test(attr(deny(warnings))))]
 
@@ -11,4 +28,8 @@ pub mod macros;
 #[cfg(feature = "macros")]
 pub use weft_macros::{main, test};
 
+pub mod runtime;
 pub mod sync;
+pub mod task;
+
+pub use task::spawn;

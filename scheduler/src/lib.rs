@@ -10,3 +10,11 @@
 pub(crate) mod loom;
 
 pub mod coop;
+pub mod task;
+pub mod blocking;
+pub mod config;
+pub mod park;
+
+pub use config::Config;
+pub mod multi_thread;
+pub mod current_thread;

@@ -1,0 +1,69 @@
+use super::*;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+
+fn pool(max: usize) -> BlockingPool {
+    BlockingPool::new(Config { max_blocking_threads: max, ..Config::default() })
+}
+
+#[test]
+fn runs_jobs_and_returns_results() {
+    let pool = pool(4);
+    let handles: Vec<_> = (0..32).map(|i| pool.spawner().spawn_blocking(move || i * 2)).collect();
+    let sum: usize = handles.into_iter().map(|h| crate::park::block_on(h).unwrap()).sum();
+    assert_eq!(sum, (0..32).map(|i| i * 2).sum());
+    assert!(pool.shutdown(None));
+}
+
+#[test]
+fn panics_reach_the_join_handle() {
+    let pool = pool(2);
+    let h = pool.spawner().spawn_blocking(|| panic!("blocking boom"));
+    let err = crate::park::block_on(h).unwrap_err();
+    assert!(err.is_panic());
+    // The pool keeps working.
+    assert_eq!(crate::park::block_on(pool.spawner().spawn_blocking(|| 3)).unwrap(), 3);
+}
+
+#[test]
+fn never_more_threads_than_the_cap() {
+    let pool = pool(2);
+    let running = std::sync::Arc::new(AtomicUsize::new(0));
+    let peak = std::sync::Arc::new(AtomicUsize::new(0));
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let (running, peak) = (running.clone(), peak.clone());
+            pool.spawner().spawn_blocking(move || {
+                let now = running.fetch_add(1, SeqCst) + 1;
+                peak.fetch_max(now, SeqCst);
+                std::thread::sleep(Duration::from_millis(5));
+                running.fetch_sub(1, SeqCst);
+            })
+        })
+        .collect();
+    for h in handles {
+        crate::park::block_on(h).unwrap();
+    }
+    assert!(peak.load(SeqCst) <= 2, "peak {}", peak.load(SeqCst));
+}
+
+#[test]
+fn queued_jobs_are_cancelled_at_shutdown() {
+    let pool = pool(1);
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+    let first = pool.spawner().spawn_blocking(move || {
+        started_tx.send(()).unwrap();
+        rx.recv().ok()
+    });
+    started_rx.recv().unwrap();
+    let second = pool.spawner().spawn_blocking(|| 5);
+    // The one thread is blocked in `first`; shut down with a short timeout.
+    assert!(!pool.shutdown(Some(Duration::from_millis(10))));
+    tx.send(()).unwrap();
+    assert!(pool.shutdown(None));
+    assert_eq!(crate::park::block_on(first).unwrap(), Some(()));
+    assert!(crate::park::block_on(second).unwrap_err().is_cancelled());
+    // Spawning after shutdown gives a cancelled handle.
+    let late = pool.spawner().spawn_blocking(|| 1);
+    assert!(crate::park::block_on(late).unwrap_err().is_cancelled());
+}

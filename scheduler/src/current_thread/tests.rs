@@ -1,0 +1,53 @@
+use super::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn rt() -> Arc<Handle> {
+    create(Config::default(), Box::new(ParkThread::new()))
+}
+
+#[test]
+fn block_on_runs_spawned_tasks() {
+    let h = rt();
+    let h2 = h.clone();
+    let out = h.block_on(async move {
+        let a = h2.spawn(async { 1 }, Id::next());
+        let b = h2.spawn(async { 2 }, Id::next());
+        a.await.unwrap() + b.await.unwrap()
+    });
+    assert_eq!(out, 3);
+}
+
+#[test]
+fn wake_from_another_thread() {
+    let h = rt();
+    let (tx, rx) = std::sync::mpsc::channel::<Waker>();
+    let flag = std::sync::Arc::new(AtomicUsize::new(0));
+    let f2 = flag.clone();
+    let t = std::thread::spawn(move || {
+        let w = rx.recv().unwrap();
+        f2.store(1, Ordering::SeqCst);
+        w.wake();
+    });
+    let j = h.spawn(
+        std::future::poll_fn(move |cx| {
+            if flag.load(Ordering::SeqCst) == 1 {
+                return Poll::Ready(9);
+            }
+            let _ = tx.send(cx.waker().clone());
+            Poll::Pending
+        }),
+        Id::next(),
+    );
+    assert_eq!(h.block_on(j).unwrap(), 9);
+    t.join().unwrap();
+}
+
+#[test]
+fn shutdown_cancels_and_drops_futures() {
+    let h = rt();
+    let j = h.spawn(std::future::pending::<()>(), Id::next());
+    h.block_on(async {});
+    h.shutdown();
+    assert!(crate::park::block_on(j).unwrap_err().is_cancelled());
+    assert_eq!(h.num_alive_tasks(), 0);
+}

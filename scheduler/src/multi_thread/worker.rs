@@ -1,0 +1,399 @@
+//! The worker run loop.
+//!
+//! A worker thread owns a `Core` while it runs tasks. While a task is being
+//! polled (and while the worker parks) the core sits in the thread's
+//! `Context`, so that wakes issued on this thread can reach the local
+//! queue. `block_in_place` takes the core out of the context and hands it
+//! to a new thread; the old thread then finishes the current poll without
+//! a core and leaves the run loop.
+//!
+//! Loop: every `global_queue_interval` ticks the injector is checked
+//! first (fairness for remote work); every `event_interval` ticks the
+//! driver is polled without blocking (I/O and timers cannot starve). A
+//! task woken by the running task goes to the LIFO slot and runs next, at
+//! most `MAX_LIFO_POLLS` times in a row. With no local work the worker
+//! searches (steals half of a random victim's queue, then the injector),
+//! and with nothing found, parks.
+
+use super::park::Parker;
+use super::queue::Local;
+use super::Handle;
+use crate::config::run_callback;
+use crate::loom::sync::{Arc, Mutex};
+use crate::task::Notified;
+use std::cell::{Cell, RefCell};
+use std::ptr;
+
+type Task = Notified<Arc<Handle>>;
+
+/// LIFO-slot tasks polled in a row before the slot's task must queue.
+const MAX_LIFO_POLLS: u32 = 3;
+
+pub(super) struct Worker {
+    pub(super) handle: Arc<Handle>,
+    index: usize,
+    /// The core while no thread runs this worker (before start, and during
+    /// a `block_in_place` hand-over).
+    core: Mutex<Option<Box<Core>>>,
+}
+
+pub(crate) struct Core {
+    index: usize,
+    tick: u32,
+    lifo_slot: Option<Task>,
+    run_queue: Local<Task>,
+    is_searching: bool,
+    is_shutdown: bool,
+    /// Set while the worker is inside its parker, where wakes that land in
+    /// the local queue need not wake other workers.
+    is_parking: bool,
+    park: Option<Parker>,
+    rand: FastRand,
+}
+
+struct Context {
+    worker: Arc<Worker>,
+    core: RefCell<Option<Box<Core>>>,
+}
+
+crate::loom::thread_local! {
+    static CURRENT: Cell<*const Context> = const { Cell::new(ptr::null()) };
+}
+
+/// Restores the previous context pointer when the run loop ends.
+struct SetCurrent(*const Context);
+
+impl Drop for SetCurrent {
+    fn drop(&mut self) {
+        CURRENT.with(|c| c.set(self.0));
+    }
+}
+
+fn with_current<R>(f: impl FnOnce(Option<&Context>) -> R) -> R {
+    let ptr = CURRENT.try_with(|c| c.get()).unwrap_or(ptr::null());
+    // SAFETY: the pointer is set only by `run` to a `Context` on its stack,
+    // and reset before that frame returns; it is only read on this thread.
+    f(unsafe { ptr.as_ref() })
+}
+
+impl Core {
+    pub(super) fn new(index: usize, run_queue: Local<Task>, park: Parker) -> Box<Core> {
+        Box::new(Core {
+            index,
+            tick: 0,
+            lifo_slot: None,
+            run_queue,
+            is_searching: false,
+            is_shutdown: false,
+            is_parking: false,
+            park: Some(park),
+            rand: FastRand::new(index as u64 + 1),
+        })
+    }
+
+    fn has_local_work(&self) -> bool {
+        self.lifo_slot.is_some() || !self.run_queue.is_empty()
+    }
+
+    fn next_task(&mut self, handle: &Handle) -> Option<Task> {
+        let interval = handle.shared.config.global_queue_interval.max(1);
+        if self.tick % interval == 0 {
+            if let Some(task) = handle.shared.inject.pop() {
+                return Some(task);
+            }
+        }
+        if let Some(task) = self.lifo_slot.take().or_else(|| self.run_queue.pop()) {
+            return Some(task);
+        }
+        handle.shared.inject.steal_batch_and_pop(&self.run_queue)
+    }
+
+    fn steal_work(&mut self, handle: &Handle) -> Option<Task> {
+        if !self.is_searching {
+            if !handle.shared.idle.transition_worker_to_searching() {
+                return None;
+            }
+            self.is_searching = true;
+        }
+        let remotes = &handle.shared.remotes;
+        let n = remotes.len();
+        let start = self.rand.below(n);
+        for i in 0..n {
+            let victim = (start + i) % n;
+            if victim == self.index {
+                continue;
+            }
+            if let Some(task) = remotes[victim].steal.steal_half_into(&self.run_queue) {
+                return Some(task);
+            }
+        }
+        handle.shared.inject.steal_batch_and_pop(&self.run_queue)
+    }
+
+    fn transition_from_searching(&mut self, handle: &Handle) {
+        if self.is_searching {
+            self.is_searching = false;
+            if handle.shared.idle.transition_worker_from_searching() {
+                // The last searcher found work; there may be more, so
+                // another worker takes over the search.
+                handle.notify_parked();
+            }
+        }
+    }
+
+    /// Returns false (stay awake) if local work appeared.
+    fn transition_to_parked(&mut self, handle: &Handle) -> bool {
+        if self.has_local_work() {
+            return false;
+        }
+        let was_last_searcher = handle.shared.idle.transition_worker_to_parked(self.index, self.is_searching);
+        self.is_searching = false;
+        if was_last_searcher {
+            handle.notify_if_work_pending();
+        }
+        true
+    }
+
+    /// Returns true when the worker should wake up for good.
+    fn transition_from_parked(&mut self, handle: &Handle) -> bool {
+        if self.has_local_work() {
+            if !handle.shared.idle.unpark_worker_by_id(self.index) {
+                // Someone woke us meanwhile and counted us as searching.
+                self.is_searching = true;
+            }
+            return true;
+        }
+        if handle.shared.idle.is_parked(self.index) {
+            return false;
+        }
+        self.is_searching = true;
+        true
+    }
+
+    fn maintenance(&mut self, handle: &Handle) {
+        if handle.is_shutdown() {
+            self.is_shutdown = true;
+        }
+    }
+}
+
+impl Worker {
+    pub(super) fn new(handle: Arc<Handle>, core: Box<Core>) -> Arc<Worker> {
+        let index = core.index;
+        Arc::new(Worker { handle, index, core: Mutex::new(Some(core)) })
+    }
+}
+
+/// The body of a worker thread.
+pub(super) fn run(worker: Arc<Worker>) {
+    let Some(core) = worker.core.lock().take() else { return };
+    let cx = Context { worker, core: RefCell::new(None) };
+    let prev = CURRENT.with(|c| c.replace(&cx as *const Context));
+    let _reset = SetCurrent(prev);
+    if let Some(core) = cx.run(core) {
+        cx.worker.handle.finish_core(core);
+    }
+}
+
+impl Context {
+    /// Runs until shutdown (returning the core) or until the core is taken
+    /// by `block_in_place` (returning `None`).
+    fn run(&self, mut core: Box<Core>) -> Option<Box<Core>> {
+        let handle = &*self.worker.handle;
+        let event_interval = handle.shared.config.event_interval.max(1);
+        while !core.is_shutdown {
+            core.tick = core.tick.wrapping_add(1);
+            if core.tick % event_interval == 0 {
+                core = self.poll_driver(core);
+                core.maintenance(handle);
+                if core.is_shutdown {
+                    break;
+                }
+            }
+            if let Some(task) = core.next_task(handle) {
+                core = self.run_task(task, core)?;
+                continue;
+            }
+            if let Some(task) = core.steal_work(handle) {
+                core = self.run_task(task, core)?;
+                continue;
+            }
+            core = self.park(core);
+        }
+        core.transition_from_searching(handle);
+        Some(core)
+    }
+
+    fn run_task(&self, task: Task, mut core: Box<Core>) -> Option<Box<Core>> {
+        let handle = &*self.worker.handle;
+        core.transition_from_searching(handle);
+        *self.core.borrow_mut() = Some(core);
+        task.run();
+        let mut lifo_polls = 0;
+        loop {
+            let mut core = self.core.borrow_mut().take()?;
+            let Some(task) = core.lifo_slot.take() else { return Some(core) };
+            if lifo_polls >= MAX_LIFO_POLLS {
+                core.run_queue.push(task);
+                handle.notify_parked();
+                return Some(core);
+            }
+            lifo_polls += 1;
+            *self.core.borrow_mut() = Some(core);
+            task.run();
+        }
+    }
+
+    fn park(&self, mut core: Box<Core>) -> Box<Core> {
+        let handle = &*self.worker.handle;
+        if !core.transition_to_parked(handle) {
+            return core;
+        }
+        while !core.is_shutdown {
+            run_callback(&handle.shared.config.on_thread_park);
+            core = self.with_parker(core, Parker::park);
+            run_callback(&handle.shared.config.on_thread_unpark);
+            core.maintenance(handle);
+            if core.transition_from_parked(handle) {
+                break;
+            }
+        }
+        if core.is_shutdown {
+            // Leave the sleepers so the counts stay balanced.
+            let _ = handle.shared.idle.unpark_worker_by_id(core.index);
+        }
+        core
+    }
+
+    fn poll_driver(&self, core: Box<Core>) -> Box<Core> {
+        let core = self.with_parker(core, Parker::poll_driver);
+        if core.run_queue.len() > 1 {
+            self.worker.handle.notify_parked();
+        }
+        core
+    }
+
+    /// Parks (or polls the driver) with the core in the context, so tasks
+    /// woken by the driver on this thread land in the local queue.
+    fn with_parker(&self, mut core: Box<Core>, f: impl FnOnce(&mut Parker)) -> Box<Core> {
+        let mut parker = core.park.take().expect("a worker's parker went missing");
+        core.is_parking = true;
+        *self.core.borrow_mut() = Some(core);
+        f(&mut parker);
+        let mut core = self.core.borrow_mut().take().expect("a worker's core went missing while it parked");
+        core.is_parking = false;
+        core.park = Some(parker);
+        core
+    }
+}
+
+/// Queues `task` on this thread's core if this thread is a worker of
+/// `handle` holding its core; gives the task back otherwise.
+pub(super) fn schedule_local(handle: &Arc<Handle>, task: Task, is_yield: bool) -> Result<(), Task> {
+    with_current(|cx| {
+        let Some(cx) = cx else { return Err(task) };
+        if !Arc::ptr_eq(&cx.worker.handle, handle) {
+            return Err(task);
+        }
+        let Ok(mut slot) = cx.core.try_borrow_mut() else { return Err(task) };
+        let Some(core) = slot.as_mut() else { return Err(task) };
+        let should_notify = if is_yield {
+            core.run_queue.push(task);
+            true
+        } else {
+            match core.lifo_slot.replace(task) {
+                Some(prev) => {
+                    core.run_queue.push(prev);
+                    true
+                }
+                None => false,
+            }
+        };
+        let notify = should_notify && !core.is_parking;
+        drop(slot);
+        if notify {
+            handle.notify_parked();
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn current_index(handle: &Arc<Handle>) -> Option<usize> {
+    with_current(|cx| {
+        let cx = cx?;
+        Arc::ptr_eq(&cx.worker.handle, handle).then_some(cx.worker.index)
+    })
+}
+
+/// Runs `f`, which may block, on the current thread. If this thread is a
+/// multi-thread worker, its core (local queue, LIFO slot) is first handed
+/// to a new worker thread so the other tasks keep running; this thread
+/// then stops being a worker after the current task's poll.
+///
+/// Returns `Err(f)` (without running it) on a thread that belongs to a
+/// current-thread runtime, which cannot hand its work away; the caller
+/// decides how to report that.
+pub fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
+    with_current(|cx| {
+        if let Some(cx) = cx {
+            if let Some(core) = cx.core.borrow_mut().take() {
+                let worker = cx.worker.clone();
+                *worker.core.lock() = Some(core);
+                let next = worker.clone();
+                // A mandatory pool job: it starts even during shutdown, so
+                // the core always reaches a thread.
+                let _ = worker.handle.shared.blocking.spawn_thread(move || run(next));
+            }
+        }
+    });
+    crate::coop::with_unconstrained(f)
+}
+
+impl Handle {
+    /// A worker stopped for shutdown. The last one cancels every task,
+    /// empties the queues and shuts the driver down.
+    fn finish_core(&self, core: Box<Core>) {
+        let mut finished = self.shared.finished_cores.lock();
+        finished.push(core);
+        if finished.len() < self.shared.remotes.len() {
+            return;
+        }
+        let cores = std::mem::take(&mut *finished);
+        drop(finished);
+        self.shared.owned.close_and_shutdown_all();
+        for mut core in cores {
+            drop(core.lifo_slot.take());
+            while let Some(task) = core.run_queue.pop() {
+                drop(task);
+            }
+        }
+        while let Some(task) = self.shared.inject.pop() {
+            drop(task);
+        }
+        self.shared.driver.shutdown();
+    }
+}
+
+/// A small xorshift generator for picking steal victims.
+struct FastRand(u64);
+
+impl FastRand {
+    fn new(seed: u64) -> FastRand {
+        FastRand(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        ((x >> 32) as usize * n) >> 32
+    }
+}
+
+/// True on a worker thread that holds its core (not inside
+/// `block_in_place`).
+pub fn is_worker_thread() -> bool {
+    with_current(|cx| cx.is_some_and(|cx| cx.core.try_borrow().map_or(true, |c| c.is_some())))
+}
