@@ -26,7 +26,7 @@ use config::Kind;
 /// The default is the multi-thread runtime with one worker per CPU and every
 /// driver (I/O, time) enabled:
 ///
-/// ```ignore
+/// ```
 /// #[weft::main]
 /// async fn main() {
 ///     let answer = weft::spawn(async { 6 * 7 }).await.unwrap();
@@ -36,7 +36,7 @@ use config::Kind;
 ///
 /// is the same as
 ///
-/// ```ignore
+/// ```
 /// fn main() {
 ///     let body = async {
 ///         let answer = weft::spawn(async { 6 * 7 }).await.unwrap();
@@ -61,14 +61,14 @@ use config::Kind;
 /// | `start_paused` | `true` or `false` | `.start_paused(b)`: the clock starts paused; current-thread only |
 /// | `crate` | path string, default `"::weft"` | where to find `runtime::Builder`, for a renamed dependency or a crate that re-exports weft |
 ///
-/// ```ignore
+/// ```
 /// #[weft::main(worker_threads = 2)]
 /// async fn main() {
 ///     println!("two workers");
 /// }
 /// ```
 ///
-/// ```ignore
+/// ```
 /// #[weft::main(flavor = "current_thread")]
 /// async fn main() {
 ///     println!("everything on this one thread");
@@ -77,7 +77,7 @@ use config::Kind;
 ///
 /// A `main` returning `Result` may use `?`:
 ///
-/// ```ignore
+/// ```
 /// #[weft::main]
 /// async fn main() -> Result<(), std::num::ParseIntError> {
 ///     let n: u32 = "17".parse()?;
@@ -89,7 +89,7 @@ use config::Kind;
 /// The attribute also works on a function that is not `main`; it then
 /// becomes a blocking function that builds its own runtime on each call:
 ///
-/// ```ignore
+/// ```
 /// #[weft::main(flavor = "current_thread")]
 /// async fn add(a: u32, b: u32) -> u32 {
 ///     a + b
@@ -106,7 +106,7 @@ use config::Kind;
 /// `worker_threads` is 0 or is used with the current-thread flavor;
 /// `start_paused` is used with the multi-thread flavor.
 ///
-/// ```ignore
+/// ```compile_fail
 /// #[weft::main(flavor = "current_thread", worker_threads = 4)]
 /// async fn main() {}
 /// ```
@@ -130,7 +130,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// the test's own thread; ask for `flavor = "multi_thread"` to test
 /// behaviour that needs parallel workers.
 ///
-/// ```ignore
+/// ```no_run
 /// #[weft::test]
 /// async fn adds() {
 ///     let sum = weft::spawn(async { 1 + 2 }).await.unwrap();
@@ -140,7 +140,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// is the same as
 ///
-/// ```ignore
+/// ```no_run
 /// #[test]
 /// fn adds() {
 ///     let body = async {
@@ -164,7 +164,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// here), `worker_threads` (multi-thread only), `start_paused`
 /// (current-thread only) and `crate`.
 ///
-/// ```ignore
+/// ```no_run
 /// #[weft::test(flavor = "multi_thread", worker_threads = 2)]
 /// async fn on_two_workers() {
 ///     let handle = weft::spawn(async { std::thread::current().id() });
@@ -175,7 +175,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// With `start_paused = true` the runtime's clock starts paused, so a test
 /// that sleeps finishes at once and deterministically:
 ///
-/// ```ignore
+/// ```no_run
 /// #[weft::test(start_paused = true)]
 /// async fn sleeps_without_waiting() {
 ///     let minute = std::time::Duration::from_secs(60);
@@ -188,7 +188,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// A test may return `Result`, and other attributes such as
 /// `#[should_panic]` are kept:
 ///
-/// ```ignore
+/// ```no_run
 /// #[weft::test]
 /// async fn parses() -> Result<(), std::num::ParseIntError> {
 ///     assert_eq!("7".parse::<u8>()?, 7);

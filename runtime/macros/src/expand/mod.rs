@@ -137,10 +137,13 @@ fn is_test_attr(attr: &syn::Attribute) -> bool {
 
 fn generate(kind: Kind, func: ItemFn, config: &Config) -> TokenStream {
     let span = func.last_statement_span();
-    let body_ident = Ident::new("body", Span::mixed_site());
+    let body_ident = Ident::new("body", Span::mixed_site().located_at(span));
+    // The runtime path and the calls on it carry the location of the last
+    // statement: a body whose value has the wrong type is then reported
+    // there, where the fix is, not at the attribute.
     let krate = match &config.crate_path {
-        Some(path) => path.to_token_stream(),
-        None => quote!(::weft),
+        Some(path) => respan(path.to_token_stream(), span),
+        None => quote_spanned!(span=> ::weft),
     };
 
     let mut builder = match config.flavor {
@@ -195,7 +198,7 @@ fn generate(kind: Kind, func: ItemFn, config: &Config) -> TokenStream {
             let #body_ident: ::core::pin::Pin<&mut dyn ::core::future::Future<Output = #output>> =
                 ::core::pin::pin!(#body_ident);
         },
-        (Kind::Main, Some(output)) => quote! {
+        (Kind::Main, Some(output)) => quote_spanned! {span=>
             if false {
                 let _: &dyn ::core::future::Future<Output = #output> = &#body_ident;
             }
@@ -236,6 +239,23 @@ fn nameable_as_output(ty: &Type) -> bool {
         })
     }
     !matches!(ty, Type::Never(_)) && !mentions_impl(ty.to_token_stream())
+}
+
+/// `tokens` with every span moved to `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let TokenTree::Group(group) = &tt {
+                let mut inner = Group::new(group.delimiter(), respan(group.stream(), span));
+                inner.set_span(span);
+                tt = TokenTree::Group(inner);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }
 
 /// `{ tokens }`, with the braces at the user's braces.
