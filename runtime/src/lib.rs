@@ -19,7 +19,6 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![doc(test(attr(deny(warnings))))]
 
-#[allow(dead_code, unused_imports)]
 pub(crate) mod loom;
 
 #[macro_use]

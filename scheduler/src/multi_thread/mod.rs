@@ -36,6 +36,7 @@ struct Shared {
     idle: Idle,
     owned: OwnedTasks<Arc<Handle>>,
     is_shutdown: AtomicBool,
+    #[allow(clippy::vec_box)] // cores move in and out of boxes as they are handed around
     finished_cores: Mutex<Vec<Box<worker::Core>>>,
     driver: Arc<SharedDriver>,
     blocking: blocking::Spawner,

@@ -105,9 +105,9 @@ fn complete<F: Future, S: Schedule>(cell: &Cell<F, S>) {
                 header.join_waker.with_mut(|w| unsafe { *w = None });
             }
         } else if prev.is_join_waker_set() {
-            // SAFETY: JOIN_WAKER set: the `JoinHandle` does not write the
-            // slot until the bit is cleared below.
             header.join_waker.with(|w| {
+                // SAFETY: JOIN_WAKER set: the `JoinHandle` does not write the
+                // slot until the bit is cleared below.
                 if let Some(waker) = unsafe { &*w } {
                     waker.wake_by_ref();
                 }

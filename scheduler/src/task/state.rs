@@ -26,7 +26,7 @@ const REF_ONE: usize = 1 << FLAG_BITS;
 
 /// A new task has three references (its owner list, its `JoinHandle`, and
 /// the `Notified` that runs it first), is notified and has join interest.
-const INITIAL: usize = 3 * REF_ONE | NOTIFIED | JOIN_INTEREST;
+const INITIAL: usize = (3 * REF_ONE) | NOTIFIED | JOIN_INTEREST;
 
 pub(crate) struct State {
     word: AtomicUsize,

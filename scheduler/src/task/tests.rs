@@ -129,7 +129,8 @@ fn duplicate_wakes_queue_the_task_once() {
     let w = waker.lock().take().unwrap();
     w.wake_by_ref();
     w.wake_by_ref();
-    w.clone().wake();
+    let extra = w.clone();
+    extra.wake();
     assert_eq!(q.0.ready.lock().len(), 1);
     q.shutdown();
 }
