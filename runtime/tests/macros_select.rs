@@ -207,7 +207,11 @@ fn thread_rng_n_stays_in_range_and_covers_it() {
 
 #[test]
 fn different_threads_draw_different_sequences() {
-    let draw = || (0..32).map(|_| weft::macros::support::thread_rng_n(1 << 16)).collect::<Vec<_>>();
+    let draw = || {
+        (0..32)
+            .map(|_| weft::macros::support::thread_rng_n(1 << 16))
+            .collect::<Vec<_>>()
+    };
     let here = draw();
     let there = std::thread::spawn(draw).join().unwrap();
     assert_ne!(here, there);
@@ -386,7 +390,12 @@ impl IntoFuture for Seven {
 
 #[test]
 fn accepts_into_future() {
-    assert_eq!(block_on(async { weft::select! { n = Seven => n } }), 7);
+    assert_eq!(
+        block_on(async {
+            weft::select! { n = Seven => n }
+        }),
+        7
+    );
 }
 
 #[test]
@@ -508,4 +517,20 @@ fn sixty_four_branches() {
         }
     });
     assert_eq!(got, 63);
+}
+
+fn assert_send<T: Send>(value: T) -> T {
+    value
+}
+
+#[test]
+fn selecting_over_send_futures_gives_a_send_future() {
+    let selected = assert_send(async {
+        weft::select! {
+            Some(n) = async { Some(1) } => n,
+            n = pending::<i32>() => n,
+            else => 0,
+        }
+    });
+    assert_eq!(block_on(selected), 1);
 }

@@ -27,18 +27,27 @@ async fn multi_thread_with_two_workers() {
 
 #[weft::test(flavor = "multi_thread")]
 async fn multi_thread_without_a_count_has_workers() {
-    assert_eq!(Handle::current().runtime_flavor(), RuntimeFlavor::MultiThread);
+    assert_eq!(
+        Handle::current().runtime_flavor(),
+        RuntimeFlavor::MultiThread
+    );
     assert!(Handle::current().metrics().num_workers() >= 1);
 }
 
 #[weft::test(start_paused = true)]
 async fn start_paused_builds_a_current_thread_runtime() {
-    assert_eq!(Handle::current().runtime_flavor(), RuntimeFlavor::CurrentThread);
+    assert_eq!(
+        Handle::current().runtime_flavor(),
+        RuntimeFlavor::CurrentThread
+    );
 }
 
 #[weft::test(flavor = "current_thread", start_paused = false)]
 async fn explicit_current_thread() {
-    assert_eq!(Handle::current().runtime_flavor(), RuntimeFlavor::CurrentThread);
+    assert_eq!(
+        Handle::current().runtime_flavor(),
+        RuntimeFlavor::CurrentThread
+    );
 }
 
 #[weft::test]
@@ -81,14 +90,19 @@ fn main_builds_a_multi_thread_runtime_by_default() {
 
 #[test]
 fn main_on_a_function_with_arguments() {
-    assert_eq!(doubled_on_current_thread(21), (RuntimeFlavor::CurrentThread, 42));
+    assert_eq!(
+        doubled_on_current_thread(21),
+        (RuntimeFlavor::CurrentThread, 42)
+    );
     // Each call builds its own runtime; no runtime is left on this thread.
     assert!(Handle::try_current().is_err());
 }
 
 #[weft::test(flavor = "multi_thread", worker_threads = 4)]
 async fn join_try_join_and_select_over_spawned_tasks() {
-    let (a, b, c) = weft::join!(weft::spawn(async { 1 }), weft::spawn(async { 2 }), async { 3 });
+    let (a, b, c) = weft::join!(weft::spawn(async { 1 }), weft::spawn(async { 2 }), async {
+        3
+    });
     assert_eq!(a.unwrap() + b.unwrap() + c, 6);
 
     let both = weft::try_join!(weft::spawn(async { 4 }), weft::spawn(async { 5 }));

@@ -7,7 +7,9 @@ use std::cell::Cell;
 use std::future::{pending, ready};
 use std::pin::pin;
 
-use macros_support::{block_on, oneshot, poll_once, ready_on_poll, send_in_order, yield_now, DropCount, Log};
+use macros_support::{
+    block_on, oneshot, poll_once, ready_on_poll, send_in_order, yield_now, DropCount, Log,
+};
 
 #[test]
 fn all_ok_gives_the_outputs_in_written_order() {
@@ -142,6 +144,204 @@ fn ok_outputs_already_collected_are_dropped_on_error() {
 
 #[test]
 fn sixty_four_branches() {
-    let (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17, v18, v19, v20, v21, v22, v23, v24, v25, v26, v27, v28, v29, v30, v31, v32, v33, v34, v35, v36, v37, v38, v39, v40, v41, v42, v43, v44, v45, v46, v47, v48, v49, v50, v51, v52, v53, v54, v55, v56, v57, v58, v59, v60, v61, v62, v63) = block_on(async { weft::try_join!(ready(Ok::<i32, ()>(0)), ready(Ok::<i32, ()>(1)), ready(Ok::<i32, ()>(2)), ready(Ok::<i32, ()>(3)), ready(Ok::<i32, ()>(4)), ready(Ok::<i32, ()>(5)), ready(Ok::<i32, ()>(6)), ready(Ok::<i32, ()>(7)), ready(Ok::<i32, ()>(8)), ready(Ok::<i32, ()>(9)), ready(Ok::<i32, ()>(10)), ready(Ok::<i32, ()>(11)), ready(Ok::<i32, ()>(12)), ready(Ok::<i32, ()>(13)), ready(Ok::<i32, ()>(14)), ready(Ok::<i32, ()>(15)), ready(Ok::<i32, ()>(16)), ready(Ok::<i32, ()>(17)), ready(Ok::<i32, ()>(18)), ready(Ok::<i32, ()>(19)), ready(Ok::<i32, ()>(20)), ready(Ok::<i32, ()>(21)), ready(Ok::<i32, ()>(22)), ready(Ok::<i32, ()>(23)), ready(Ok::<i32, ()>(24)), ready(Ok::<i32, ()>(25)), ready(Ok::<i32, ()>(26)), ready(Ok::<i32, ()>(27)), ready(Ok::<i32, ()>(28)), ready(Ok::<i32, ()>(29)), ready(Ok::<i32, ()>(30)), ready(Ok::<i32, ()>(31)), ready(Ok::<i32, ()>(32)), ready(Ok::<i32, ()>(33)), ready(Ok::<i32, ()>(34)), ready(Ok::<i32, ()>(35)), ready(Ok::<i32, ()>(36)), ready(Ok::<i32, ()>(37)), ready(Ok::<i32, ()>(38)), ready(Ok::<i32, ()>(39)), ready(Ok::<i32, ()>(40)), ready(Ok::<i32, ()>(41)), ready(Ok::<i32, ()>(42)), ready(Ok::<i32, ()>(43)), ready(Ok::<i32, ()>(44)), ready(Ok::<i32, ()>(45)), ready(Ok::<i32, ()>(46)), ready(Ok::<i32, ()>(47)), ready(Ok::<i32, ()>(48)), ready(Ok::<i32, ()>(49)), ready(Ok::<i32, ()>(50)), ready(Ok::<i32, ()>(51)), ready(Ok::<i32, ()>(52)), ready(Ok::<i32, ()>(53)), ready(Ok::<i32, ()>(54)), ready(Ok::<i32, ()>(55)), ready(Ok::<i32, ()>(56)), ready(Ok::<i32, ()>(57)), ready(Ok::<i32, ()>(58)), ready(Ok::<i32, ()>(59)), ready(Ok::<i32, ()>(60)), ready(Ok::<i32, ()>(61)), ready(Ok::<i32, ()>(62)), ready(Ok::<i32, ()>(63))) }).unwrap();
-    assert_eq!(v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7 + v8 + v9 + v10 + v11 + v12 + v13 + v14 + v15 + v16 + v17 + v18 + v19 + v20 + v21 + v22 + v23 + v24 + v25 + v26 + v27 + v28 + v29 + v30 + v31 + v32 + v33 + v34 + v35 + v36 + v37 + v38 + v39 + v40 + v41 + v42 + v43 + v44 + v45 + v46 + v47 + v48 + v49 + v50 + v51 + v52 + v53 + v54 + v55 + v56 + v57 + v58 + v59 + v60 + v61 + v62 + v63, (0..64).sum::<i32>());
+    let (
+        v0,
+        v1,
+        v2,
+        v3,
+        v4,
+        v5,
+        v6,
+        v7,
+        v8,
+        v9,
+        v10,
+        v11,
+        v12,
+        v13,
+        v14,
+        v15,
+        v16,
+        v17,
+        v18,
+        v19,
+        v20,
+        v21,
+        v22,
+        v23,
+        v24,
+        v25,
+        v26,
+        v27,
+        v28,
+        v29,
+        v30,
+        v31,
+        v32,
+        v33,
+        v34,
+        v35,
+        v36,
+        v37,
+        v38,
+        v39,
+        v40,
+        v41,
+        v42,
+        v43,
+        v44,
+        v45,
+        v46,
+        v47,
+        v48,
+        v49,
+        v50,
+        v51,
+        v52,
+        v53,
+        v54,
+        v55,
+        v56,
+        v57,
+        v58,
+        v59,
+        v60,
+        v61,
+        v62,
+        v63,
+    ) = block_on(async {
+        weft::try_join!(
+            ready(Ok::<i32, ()>(0)),
+            ready(Ok::<i32, ()>(1)),
+            ready(Ok::<i32, ()>(2)),
+            ready(Ok::<i32, ()>(3)),
+            ready(Ok::<i32, ()>(4)),
+            ready(Ok::<i32, ()>(5)),
+            ready(Ok::<i32, ()>(6)),
+            ready(Ok::<i32, ()>(7)),
+            ready(Ok::<i32, ()>(8)),
+            ready(Ok::<i32, ()>(9)),
+            ready(Ok::<i32, ()>(10)),
+            ready(Ok::<i32, ()>(11)),
+            ready(Ok::<i32, ()>(12)),
+            ready(Ok::<i32, ()>(13)),
+            ready(Ok::<i32, ()>(14)),
+            ready(Ok::<i32, ()>(15)),
+            ready(Ok::<i32, ()>(16)),
+            ready(Ok::<i32, ()>(17)),
+            ready(Ok::<i32, ()>(18)),
+            ready(Ok::<i32, ()>(19)),
+            ready(Ok::<i32, ()>(20)),
+            ready(Ok::<i32, ()>(21)),
+            ready(Ok::<i32, ()>(22)),
+            ready(Ok::<i32, ()>(23)),
+            ready(Ok::<i32, ()>(24)),
+            ready(Ok::<i32, ()>(25)),
+            ready(Ok::<i32, ()>(26)),
+            ready(Ok::<i32, ()>(27)),
+            ready(Ok::<i32, ()>(28)),
+            ready(Ok::<i32, ()>(29)),
+            ready(Ok::<i32, ()>(30)),
+            ready(Ok::<i32, ()>(31)),
+            ready(Ok::<i32, ()>(32)),
+            ready(Ok::<i32, ()>(33)),
+            ready(Ok::<i32, ()>(34)),
+            ready(Ok::<i32, ()>(35)),
+            ready(Ok::<i32, ()>(36)),
+            ready(Ok::<i32, ()>(37)),
+            ready(Ok::<i32, ()>(38)),
+            ready(Ok::<i32, ()>(39)),
+            ready(Ok::<i32, ()>(40)),
+            ready(Ok::<i32, ()>(41)),
+            ready(Ok::<i32, ()>(42)),
+            ready(Ok::<i32, ()>(43)),
+            ready(Ok::<i32, ()>(44)),
+            ready(Ok::<i32, ()>(45)),
+            ready(Ok::<i32, ()>(46)),
+            ready(Ok::<i32, ()>(47)),
+            ready(Ok::<i32, ()>(48)),
+            ready(Ok::<i32, ()>(49)),
+            ready(Ok::<i32, ()>(50)),
+            ready(Ok::<i32, ()>(51)),
+            ready(Ok::<i32, ()>(52)),
+            ready(Ok::<i32, ()>(53)),
+            ready(Ok::<i32, ()>(54)),
+            ready(Ok::<i32, ()>(55)),
+            ready(Ok::<i32, ()>(56)),
+            ready(Ok::<i32, ()>(57)),
+            ready(Ok::<i32, ()>(58)),
+            ready(Ok::<i32, ()>(59)),
+            ready(Ok::<i32, ()>(60)),
+            ready(Ok::<i32, ()>(61)),
+            ready(Ok::<i32, ()>(62)),
+            ready(Ok::<i32, ()>(63))
+        )
+    })
+    .unwrap();
+    assert_eq!(
+        v0 + v1
+            + v2
+            + v3
+            + v4
+            + v5
+            + v6
+            + v7
+            + v8
+            + v9
+            + v10
+            + v11
+            + v12
+            + v13
+            + v14
+            + v15
+            + v16
+            + v17
+            + v18
+            + v19
+            + v20
+            + v21
+            + v22
+            + v23
+            + v24
+            + v25
+            + v26
+            + v27
+            + v28
+            + v29
+            + v30
+            + v31
+            + v32
+            + v33
+            + v34
+            + v35
+            + v36
+            + v37
+            + v38
+            + v39
+            + v40
+            + v41
+            + v42
+            + v43
+            + v44
+            + v45
+            + v46
+            + v47
+            + v48
+            + v49
+            + v50
+            + v51
+            + v52
+            + v53
+            + v54
+            + v55
+            + v56
+            + v57
+            + v58
+            + v59
+            + v60
+            + v61
+            + v62
+            + v63,
+        (0..64).sum::<i32>()
+    );
 }

@@ -130,7 +130,10 @@ async fn main_like() -> u32 {
 fn main_defaults_to_multi_thread_and_returns_the_body_value() {
     take_calls();
     assert_eq!(main_like(), 7);
-    assert_eq!(take_calls(), ["new_multi_thread", "enable_all", "build", "block_on"]);
+    assert_eq!(
+        take_calls(),
+        ["new_multi_thread", "enable_all", "build", "block_on"]
+    );
 }
 
 #[weft_macros::main(crate = "crate::mock", worker_threads = 3)]
@@ -145,12 +148,24 @@ fn main_options_become_builder_calls() {
     with_three_workers();
     assert_eq!(
         take_calls(),
-        ["new_multi_thread", "worker_threads(3)", "enable_all", "build", "block_on"]
+        [
+            "new_multi_thread",
+            "worker_threads(3)",
+            "enable_all",
+            "build",
+            "block_on"
+        ]
     );
     paused_current_thread();
     assert_eq!(
         take_calls(),
-        ["new_current_thread", "enable_all", "start_paused(true)", "build", "block_on"]
+        [
+            "new_current_thread",
+            "enable_all",
+            "start_paused(true)",
+            "build",
+            "block_on"
+        ]
     );
 }
 
@@ -193,7 +208,10 @@ fn return_in_the_body_and_opaque_return_types() {
 
 #[weft_macros::test(crate = "crate::mock")]
 async fn test_defaults_to_current_thread() {
-    assert_eq!(take_calls(), ["new_current_thread", "enable_all", "build", "block_on"]);
+    assert_eq!(
+        take_calls(),
+        ["new_current_thread", "enable_all", "build", "block_on"]
+    );
     assert_eq!(from_other_thread(3).await, 3);
 }
 
@@ -201,7 +219,13 @@ async fn test_defaults_to_current_thread() {
 async fn test_with_options() {
     assert_eq!(
         take_calls(),
-        ["new_multi_thread", "worker_threads(2)", "enable_all", "build", "block_on"]
+        [
+            "new_multi_thread",
+            "worker_threads(2)",
+            "enable_all",
+            "build",
+            "block_on"
+        ]
     );
 }
 
@@ -209,7 +233,13 @@ async fn test_with_options() {
 async fn test_start_paused_false_is_passed_on() {
     assert_eq!(
         take_calls(),
-        ["new_current_thread", "enable_all", "start_paused(false)", "build", "block_on"]
+        [
+            "new_current_thread",
+            "enable_all",
+            "start_paused(false)",
+            "build",
+            "block_on"
+        ]
     );
 }
 

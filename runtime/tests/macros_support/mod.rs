@@ -63,7 +63,10 @@ pub(crate) struct Receiver<T>(Arc<Mutex<Slot<T>>>);
 
 /// A one-value channel whose receiver is a future.
 pub(crate) fn oneshot<T>() -> (Sender<T>, Receiver<T>) {
-    let slot = Arc::new(Mutex::new(Slot { value: None, waker: None }));
+    let slot = Arc::new(Mutex::new(Slot {
+        value: None,
+        waker: None,
+    }));
     (Sender(Arc::clone(&slot)), Receiver(slot))
 }
 
@@ -97,9 +100,17 @@ impl<T> Future for Receiver<T> {
 
 /// Sends `values[i]` on `senders[i]` from another thread, in the order
 /// given by `order`, each send after the previous one has been made.
-pub(crate) fn send_in_order<T: Send + 'static>(senders: Vec<Sender<T>>, values: Vec<T>, order: &[usize]) {
-    let mut pairs: Vec<Option<(Sender<T>, T)>> = senders.into_iter().zip(values).map(Some).collect();
-    let ordered: Vec<(Sender<T>, T)> = order.iter().map(|&i| pairs[i].take().expect("index used twice")).collect();
+pub(crate) fn send_in_order<T: Send + 'static>(
+    senders: Vec<Sender<T>>,
+    values: Vec<T>,
+    order: &[usize],
+) {
+    let mut pairs: Vec<Option<(Sender<T>, T)>> =
+        senders.into_iter().zip(values).map(Some).collect();
+    let ordered: Vec<(Sender<T>, T)> = order
+        .iter()
+        .map(|&i| pairs[i].take().expect("index used twice"))
+        .collect();
     thread::spawn(move || {
         for (sender, value) in ordered {
             sender.send(value);
@@ -162,7 +173,11 @@ impl<T: Clone> Log<T> {
 
 /// A future that logs `id` every time it is polled and is ready with `id`
 /// on its `ready_on`-th poll; before that it wakes itself and is pending.
-pub(crate) fn ready_on_poll(id: usize, ready_on: usize, log: &Log<usize>) -> impl Future<Output = usize> {
+pub(crate) fn ready_on_poll(
+    id: usize,
+    ready_on: usize,
+    log: &Log<usize>,
+) -> impl Future<Output = usize> {
     let log = log.clone();
     let mut polls = 0;
     std::future::poll_fn(move |cx| {

@@ -75,7 +75,10 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // `syn::Path` has no `Debug` without syn's `extra-traits`; its
         // tokens say the same.
-        let crate_path = self.crate_path.as_ref().map(|p| quote::quote!(#p).to_string());
+        let crate_path = self
+            .crate_path
+            .as_ref()
+            .map(|p| quote::quote!(#p).to_string());
         f.debug_struct("Config")
             .field("flavor", &self.flavor)
             .field("worker_threads", &self.worker_threads)
@@ -260,7 +263,10 @@ impl Errors {
 
 /// `#[weft::test(flavor = "...")]`, for messages that suggest a fix.
 fn with_flavor(kind: Kind, flavor: &str) -> String {
-    let name = kind.attr_name().trim_start_matches("#[").trim_end_matches(']');
+    let name = kind
+        .attr_name()
+        .trim_start_matches("#[")
+        .trim_end_matches(']');
     format!("#[{name}(flavor = \"{flavor}\")]")
 }
 
@@ -299,7 +305,10 @@ fn bare_option_error(kind: Kind, path: &Path) -> syn::Error {
 
 fn set_once<T>(slot: &mut Option<(T, Span)>, name: &str, value: T, span: Span) -> syn::Result<()> {
     if slot.is_some() {
-        return Err(syn::Error::new(span, format!("`{name}` is given more than once")));
+        return Err(syn::Error::new(
+            span,
+            format!("`{name}` is given more than once"),
+        ));
     }
     *slot = Some((value, span));
     Ok(())

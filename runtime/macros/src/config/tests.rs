@@ -31,13 +31,23 @@ fn main_defaults_to_multi_thread_and_test_to_current_thread() {
 
 #[test]
 fn reads_every_option() {
-    let c = parse(Kind::Main, quote!(flavor = "multi_thread", worker_threads = 3, crate = "my::weft",));
+    let c = parse(
+        Kind::Main,
+        quote!(
+            flavor = "multi_thread",
+            worker_threads = 3,
+            crate = "my::weft",
+        ),
+    );
     assert_eq!(c.flavor, Flavor::MultiThread);
     assert_eq!(c.worker_threads, Some(3));
     let path = c.crate_path.expect("crate path");
     assert_eq!(quote!(#path).to_string(), quote!(my::weft).to_string());
 
-    let c = parse(Kind::Main, quote!(flavor = "current_thread", start_paused = true));
+    let c = parse(
+        Kind::Main,
+        quote!(flavor = "current_thread", start_paused = true),
+    );
     assert_eq!(c.flavor, Flavor::CurrentThread);
     assert_eq!(c.start_paused, Some(true));
 
@@ -56,25 +66,43 @@ fn unknown_option_is_named_with_the_accepted_ones() {
 #[test]
 fn unknown_flavor_lists_the_flavors() {
     let errs = error(Kind::Test, quote!(flavor = "single_thread"));
-    assert!(errs[0].contains("unknown runtime flavor `single_thread`"), "{errs:?}");
+    assert!(
+        errs[0].contains("unknown runtime flavor `single_thread`"),
+        "{errs:?}"
+    );
     assert!(errs[0].contains("\"current_thread\""), "{errs:?}");
 }
 
 #[test]
 fn worker_threads_needs_multi_thread() {
     let errs = error(Kind::Test, quote!(worker_threads = 2));
-    assert!(errs[0].contains("only applies to the multi-thread runtime"), "{errs:?}");
-    assert!(errs[0].contains("#[weft::test(flavor = \"multi_thread\")]"), "{errs:?}");
+    assert!(
+        errs[0].contains("only applies to the multi-thread runtime"),
+        "{errs:?}"
+    );
+    assert!(
+        errs[0].contains("#[weft::test(flavor = \"multi_thread\")]"),
+        "{errs:?}"
+    );
 
-    let c = parse(Kind::Test, quote!(flavor = "multi_thread", worker_threads = 2));
+    let c = parse(
+        Kind::Test,
+        quote!(flavor = "multi_thread", worker_threads = 2),
+    );
     assert_eq!(c.worker_threads, Some(2));
 }
 
 #[test]
 fn start_paused_needs_current_thread() {
     let errs = error(Kind::Main, quote!(start_paused = true));
-    assert!(errs[0].contains("needs the current-thread runtime"), "{errs:?}");
-    assert!(errs[0].contains("#[weft::main(flavor = \"current_thread\")]"), "{errs:?}");
+    assert!(
+        errs[0].contains("needs the current-thread runtime"),
+        "{errs:?}"
+    );
+    assert!(
+        errs[0].contains("#[weft::main(flavor = \"current_thread\")]"),
+        "{errs:?}"
+    );
 }
 
 #[test]
@@ -90,13 +118,19 @@ fn rejects_zero_workers_and_wrong_literal_kinds() {
 #[test]
 fn repeated_option_is_an_error() {
     let errs = error(Kind::Main, quote!(worker_threads = 2, worker_threads = 3));
-    assert!(errs[0].contains("`worker_threads` is given more than once"), "{errs:?}");
+    assert!(
+        errs[0].contains("`worker_threads` is given more than once"),
+        "{errs:?}"
+    );
 }
 
 #[test]
 fn bare_words_get_a_suggestion() {
     let errs = error(Kind::Main, quote!(current_thread));
-    assert!(errs[0].contains("#[weft::main(flavor = \"current_thread\")]"), "{errs:?}");
+    assert!(
+        errs[0].contains("#[weft::main(flavor = \"current_thread\")]"),
+        "{errs:?}"
+    );
     let errs = error(Kind::Main, quote!(start_paused));
     assert!(errs[0].contains("`start_paused` needs a value"), "{errs:?}");
     let errs = error(Kind::Main, quote!(flavor("current_thread")));
@@ -105,7 +139,10 @@ fn bare_words_get_a_suggestion() {
 
 #[test]
 fn reports_all_mistakes_at_once() {
-    let errs = error(Kind::Test, quote!(bogus = 1, flavor = "fast", worker_threads = 2));
+    let errs = error(
+        Kind::Test,
+        quote!(bogus = 1, flavor = "fast", worker_threads = 2),
+    );
     // Unknown option, unknown flavor, and worker_threads on the (default)
     // current-thread flavor.
     assert_eq!(errs.len(), 3, "{errs:?}");
