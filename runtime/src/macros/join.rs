@@ -29,7 +29,7 @@
 /// Any expression that implements [`IntoFuture`] may be a branch. Up to 64
 /// branches are supported; `join!()` evaluates to `()`.
 ///
-/// [`spawn`]: https://docs.rs/weft/latest/weft/fn.spawn.html
+/// [`spawn`]: crate::spawn
 /// [`IntoFuture`]: std::future::IntoFuture
 ///
 /// # Fairness
