@@ -3,6 +3,7 @@
 use super::driver::{Driver, DriverConfig};
 use super::handle::{Handle, Inner, Scheduler};
 use super::{Id, Kind, Runtime};
+use crate::loom::sync::Mutex;
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Weak};
@@ -216,7 +217,7 @@ impl Builder {
 
         // Threads enter the runtime's context through a weak reference, so
         // the pool's settings do not keep the runtime alive.
-        let slot: Arc<parking_lot::Mutex<Weak<Inner>>> = Arc::new(parking_lot::Mutex::new(Weak::new()));
+        let slot: Arc<Mutex<Weak<Inner>>> = Arc::new(Mutex::new(Weak::new()));
         let hook_slot = slot.clone();
         let enter: EnterHook = Arc::new(move || {
             let inner = hook_slot.lock().upgrade();

@@ -5,7 +5,7 @@
 use super::Handle;
 use std::cell::{Cell, RefCell};
 
-thread_local! {
+crate::loom::thread_local! {
     static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
     static IN_BLOCK_ON: Cell<bool> = const { Cell::new(false) };
 }
