@@ -20,11 +20,22 @@
 //! directly in a task: it would hold the worker thread and stall every
 //! other task queued there. Hand it to [`spawn_blocking`] instead.
 
+mod join_set;
+mod local;
+mod task_local;
 mod yield_now;
 
 pub use weft_scheduler::coop::consume_budget;
 pub use weft_scheduler::task::{AbortHandle, Id, JoinError, JoinHandle};
+pub use join_set::JoinSet;
+pub use local::{spawn_local, LocalEnterGuard, LocalSet};
+pub use task_local::{AccessError, LocalKey};
 pub use yield_now::yield_now;
+
+/// Futures returned by the functions of this module.
+pub mod futures {
+    pub use super::task_local::TaskLocalFuture;
+}
 
 use crate::runtime::context;
 use std::future::Future;
