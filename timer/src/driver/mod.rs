@@ -292,14 +292,7 @@ impl Driver {
     ///
     /// Wakers are woken after the shard lock is released, in batches.
     pub fn process(&self) -> usize {
-        let inner = &*self.handle.inner;
-        let now = inner.now_tick(inner.clock.now());
-        let mut batch = WakeBatch::new();
-        let mut fired = 0;
-        for shard in inner.shards.iter() {
-            fired += shard.drain(now, Outcome::Fired, &mut batch);
-        }
-        fired
+        self.handle.process()
     }
 
     /// Shuts the driver down: every registered timer completes with an
@@ -331,6 +324,23 @@ impl Handle {
     /// Number of shards; shard hints are taken modulo this.
     pub fn shard_count(&self) -> usize {
         self.inner.shards.len()
+    }
+
+    /// Fires every due timer, like [`Driver::process`], from a thread that
+    /// holds only a handle. `weft::time::advance` uses it to fire the timers
+    /// it moved the clock past before it returns.
+    ///
+    /// It takes each shard lock in turn, exactly as the driver does, so it
+    /// may run concurrently with the driver's own `process`.
+    pub fn process(&self) -> usize {
+        let inner = &*self.inner;
+        let now = inner.now_tick(inner.clock.now());
+        let mut batch = WakeBatch::new();
+        let mut fired = 0;
+        for shard in inner.shards.iter() {
+            fired += shard.drain(now, Outcome::Fired, &mut batch);
+        }
+        fired
     }
 }
 
