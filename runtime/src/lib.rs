@@ -30,5 +30,6 @@ pub use weft_macros::{main, test};
 pub mod runtime;
 pub mod sync;
 pub mod task;
+pub mod time;
 
 pub use task::spawn;
