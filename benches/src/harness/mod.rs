@@ -1,0 +1,295 @@
+//! The bench harness: criterion groups with one function per runtime, then
+//! a summary of medians and ratios taken with a fixed number of rounds.
+//!
+//! Criterion's own report gives the statistics of each function measured
+//! on its own; the summary measures the runtimes of one case in turn,
+//! round after round, and rotates which runtime goes first each round, so
+//! that a burst of load from elsewhere on the machine lands on all of them
+//! alike. The ratios come from the summary.
+
+use criterion::Criterion;
+use std::time::{Duration, Instant};
+
+/// One runtime's version of a case: a name (`"weft"`, `"tokio"`, `"smol"`)
+/// and a closure that runs the whole workload once.
+pub struct Runner<'a> {
+    name: &'static str,
+    run: Box<dyn FnMut() + 'a>,
+}
+
+impl<'a> Runner<'a> {
+    /// A runner named `name` that runs one iteration of the workload when
+    /// `run` is called.
+    pub fn new(name: &'static str, run: impl FnMut() + 'a) -> Runner<'a> {
+        Runner { name, run: Box::new(run) }
+    }
+}
+
+impl std::fmt::Debug for Runner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// `cargo bench`: criterion's runs, then the timed summary.
+    Bench,
+    /// `cargo test --benches` or `-- --test`: every runner once, untimed.
+    Test,
+    /// `--list` or `--profile-time`: criterion alone decides what runs.
+    CriterionOnly,
+}
+
+/// Runs cases under criterion and collects the summary table.
+///
+/// ```no_run
+/// use weft_benches::{Harness, Runner};
+///
+/// let mut harness = Harness::new("example");
+/// let mut total = 0u64;
+/// harness.bench("sum", &mut [Runner::new("weft", || total += 1)]);
+/// harness.finish();
+/// ```
+pub struct Harness {
+    title: String,
+    criterion: Criterion,
+    mode: Mode,
+    filter: Option<String>,
+    exact: bool,
+    rounds: usize,
+    summary_only: bool,
+    rows: Vec<Row>,
+}
+
+impl std::fmt::Debug for Harness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Harness")
+            .field("title", &self.title)
+            .field("mode", &self.mode)
+            .field("filter", &self.filter)
+            .field("rounds", &self.rounds)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Row {
+    case: String,
+    medians: Vec<(&'static str, Duration)>,
+}
+
+/// Criterion options that take a value: the filter is the first argument
+/// that is neither an option nor such a value.
+const OPTIONS_WITH_VALUE: &[&str] = &[
+    "--color",
+    "-c",
+    "--save-baseline",
+    "-s",
+    "--baseline",
+    "-b",
+    "--baseline-lenient",
+    "--format",
+    "--profile-time",
+    "--load-baseline",
+    "--sample-size",
+    "--warm-up-time",
+    "--measurement-time",
+    "--nresamples",
+    "--noise-threshold",
+    "--confidence-level",
+    "--significance-level",
+    "--plotting-backend",
+    "--output-format",
+];
+
+impl Harness {
+    /// A harness for the bench binary `title`, configured from the command
+    /// line the way criterion is (`--bench`, `--test`, a name filter, ...),
+    /// with 10 samples, 1 s of warm-up and 3 s of measurement per function
+    /// unless the command line says otherwise.
+    pub fn new(title: &str) -> Harness {
+        Harness::with_times(title, Duration::from_secs(1), Duration::from_secs(3))
+    }
+
+    /// Like [`Harness::new`], with other default warm-up and measurement
+    /// times (for a binary with many cases that must stay short).
+    pub fn with_times(title: &str, warm_up: Duration, measurement: Duration) -> Harness {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let has = |flag: &str| args.iter().any(|a| a == flag);
+        let mode = if has("--list") || args.iter().any(|a| a.starts_with("--profile-time")) {
+            Mode::CriterionOnly
+        } else if has("--test") || !has("--bench") {
+            Mode::Test
+        } else {
+            Mode::Bench
+        };
+        let mut filter = None;
+        let mut skip_value = false;
+        for arg in &args {
+            if skip_value {
+                skip_value = false;
+            } else if OPTIONS_WITH_VALUE.contains(&arg.as_str()) {
+                skip_value = true;
+            } else if !arg.starts_with('-') {
+                filter = Some(arg.clone());
+                break;
+            }
+        }
+        let rounds = std::env::var("WEFT_BENCH_ROUNDS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(15);
+        let summary_only = std::env::var("WEFT_BENCH_SUMMARY_ONLY").is_ok_and(|v| v == "1");
+        let criterion = Criterion::default()
+            .sample_size(10)
+            .warm_up_time(warm_up)
+            .measurement_time(measurement)
+            .configure_from_args();
+        Harness {
+            title: title.to_owned(),
+            criterion,
+            mode,
+            filter,
+            exact: has("--exact"),
+            rounds,
+            summary_only,
+            rows: Vec::new(),
+        }
+    }
+
+    fn selected(&self, id: &str) -> bool {
+        match &self.filter {
+            None => true,
+            Some(f) if self.exact => id == f,
+            Some(f) => id.contains(f.as_str()),
+        }
+    }
+
+    /// Benchmarks one case: a criterion group named `case` with one
+    /// function per runner, then (under `cargo bench`) the summary rounds.
+    /// Under `cargo test --benches` each runner runs once, untimed.
+    pub fn bench(&mut self, case: &str, runners: &mut [Runner<'_>]) {
+        let selected: Vec<usize> = (0..runners.len())
+            .filter(|&i| self.selected(&format!("{case}/{}", runners[i].name)))
+            .collect();
+        if !self.summary_only || self.mode != Mode::Bench {
+            let mut group = self.criterion.benchmark_group(case);
+            for runner in runners.iter_mut() {
+                let run = &mut runner.run;
+                group.bench_function(runner.name, |b| b.iter(&mut *run));
+            }
+            group.finish();
+        }
+        if self.mode != Mode::Bench || selected.is_empty() {
+            return;
+        }
+        // One untimed run each, so the first timed round does not pay for
+        // cold caches or lazily started threads.
+        for &i in &selected {
+            (runners[i].run)();
+        }
+        let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(self.rounds); selected.len()];
+        for round in 0..self.rounds {
+            for k in 0..selected.len() {
+                let slot = (round + k) % selected.len();
+                let start = Instant::now();
+                (runners[selected[slot]].run)();
+                times[slot].push(start.elapsed());
+            }
+        }
+        let medians: Vec<(&'static str, Duration)> = selected
+            .iter()
+            .zip(times.iter_mut())
+            .map(|(&i, t)| (runners[i].name, median(t)))
+            .collect();
+        let row = Row { case: case.to_owned(), medians };
+        eprintln!("summary {}: {}", row.case, row.describe());
+        self.rows.push(row);
+    }
+
+    /// Prints criterion's closing summary and the table of medians and
+    /// ratios (a markdown table, ready to paste into `RESULTS.md`).
+    pub fn finish(self) {
+        self.criterion.final_summary();
+        if self.mode != Mode::Bench || self.rows.is_empty() {
+            return;
+        }
+        let workers = crate::workers();
+        println!();
+        println!(
+            "## {} summary: {} workers, median of {} rounds, time per iteration",
+            self.title, workers, self.rounds
+        );
+        println!();
+        println!("| case | weft | tokio | smol | weft/tokio | weft/smol |");
+        println!("|---|---:|---:|---:|---:|---:|");
+        for row in &self.rows {
+            let w = row.get("weft");
+            let t = row.get("tokio");
+            let s = row.get("smol");
+            println!(
+                "| {} | {} | {} | {} | {} | {} |",
+                row.case,
+                fmt_time(w),
+                fmt_time(t),
+                fmt_time(s),
+                fmt_ratio(w, t),
+                fmt_ratio(w, s)
+            );
+        }
+        println!();
+    }
+}
+
+impl Row {
+    fn get(&self, name: &str) -> Option<Duration> {
+        self.medians.iter().find(|(n, _)| *n == name).map(|&(_, d)| d)
+    }
+
+    fn describe(&self) -> String {
+        let mut out: Vec<String> =
+            self.medians.iter().map(|(n, d)| format!("{n} {}", fmt_time(Some(*d)))).collect();
+        let w = self.get("weft");
+        for other in ["tokio", "smol"] {
+            if self.get(other).is_some() {
+                out.push(format!("weft/{other} {}", fmt_ratio(w, self.get(other))));
+            }
+        }
+        out.join(", ")
+    }
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort_unstable();
+    let n = times.len();
+    if n % 2 == 1 {
+        times[n / 2]
+    } else {
+        (times[n / 2 - 1] + times[n / 2]) / 2
+    }
+}
+
+fn fmt_time(d: Option<Duration>) -> String {
+    let Some(d) = d else { return "—".to_owned() };
+    let ns = d.as_nanos() as f64;
+    if ns >= 1e9 {
+        format!("{:.3} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.3} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.1} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+fn fmt_ratio(a: Option<Duration>, b: Option<Duration>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) if !b.is_zero() => format!("{:.2}x", a.as_secs_f64() / b.as_secs_f64()),
+        _ => "—".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,33 @@
+use super::{fmt_ratio, fmt_time, median};
+use std::time::Duration;
+
+#[test]
+fn median_of_odd_count_is_middle_value() {
+    let mut t = [5, 1, 3].map(Duration::from_millis);
+    assert_eq!(median(&mut t), Duration::from_millis(3));
+}
+
+#[test]
+fn median_of_even_count_is_mean_of_middle_pair() {
+    let mut t = [4, 1, 2, 100].map(Duration::from_millis);
+    assert_eq!(median(&mut t), Duration::from_millis(3));
+}
+
+#[test]
+fn ratio_is_first_over_second() {
+    let a = Some(Duration::from_millis(3));
+    let b = Some(Duration::from_millis(6));
+    assert_eq!(fmt_ratio(a, b), "0.50x");
+    assert_eq!(fmt_ratio(b, a), "2.00x");
+    assert_eq!(fmt_ratio(a, None), "—");
+    assert_eq!(fmt_ratio(a, Some(Duration::ZERO)), "—");
+}
+
+#[test]
+fn times_pick_a_readable_unit() {
+    assert_eq!(fmt_time(Some(Duration::from_nanos(750))), "750 ns");
+    assert_eq!(fmt_time(Some(Duration::from_micros(12))), "12.0 µs");
+    assert_eq!(fmt_time(Some(Duration::from_micros(1500))), "1.500 ms");
+    assert_eq!(fmt_time(Some(Duration::from_secs(2))), "2.000 s");
+    assert_eq!(fmt_time(None), "—");
+}
