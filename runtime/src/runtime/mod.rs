@@ -228,6 +228,11 @@ impl Runtime {
 impl Drop for Runtime {
     fn drop(&mut self) {
         if self.pool.is_some() && context::is_driving_tasks() {
+            if std::thread::panicking() {
+                // A second panic while unwinding would abort the process:
+                // shut down without waiting instead.
+                return self.shutdown(Some(Duration::ZERO));
+            }
             panic!(
                 "a weft runtime was dropped on a thread that drives async tasks: dropping waits for the \
                  runtime's threads, which would stall this one. Drop it from synchronous code, or call \
