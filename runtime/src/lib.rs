@@ -27,6 +27,8 @@ pub mod macros;
 #[cfg(feature = "macros")]
 pub use weft_macros::{main, test};
 
+pub mod io;
+pub mod net;
 pub mod runtime;
 pub mod sync;
 pub mod task;

@@ -1,0 +1,6 @@
+//! The halves of a split [`TcpStream`].
+
+use super::TcpStream;
+use std::net::SocketAddr;
+
+stream_halves!(TcpStream, SocketAddr, "TCP stream");

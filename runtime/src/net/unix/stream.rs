@@ -1,0 +1,347 @@
+//! `UnixStream`: a Unix-domain stream connection.
+
+use std::fmt;
+use std::future::poll_fn;
+use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::net::Shutdown;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::path::Path;
+use std::task::{Context, Poll};
+
+use tokio::io::ReadBuf;
+use weft_reactor::Direction;
+
+use super::split::{
+    into_split_impl, split_impl, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf,
+};
+use super::SocketAddr;
+use crate::io::evented::Evented;
+use crate::io::{Interest, Ready};
+
+/// A Unix-domain stream connection.
+///
+/// The same API as [`TcpStream`](crate::net::TcpStream), between
+/// processes on one host: made by [`connect`](Self::connect),
+/// [`UnixListener::accept`](crate::net::UnixListener::accept) or
+/// [`pair`](Self::pair).
+///
+/// # Examples
+///
+/// ```
+/// use weft::io::{AsyncReadExt, AsyncWriteExt};
+/// use weft::net::UnixStream;
+///
+/// #[weft::main]
+/// async fn main() -> std::io::Result<()> {
+///     let (mut a, mut b) = UnixStream::pair()?;
+///     a.write_all(b"over a pair").await?;
+///     drop(a);
+///     let mut got = Vec::new();
+///     b.read_to_end(&mut got).await?;
+///     assert_eq!(got, b"over a pair");
+///     Ok(())
+/// }
+/// ```
+pub struct UnixStream {
+    io: Evented<mio::net::UnixStream>,
+}
+
+impl UnixStream {
+    /// Connects to the socket bound at `path`.
+    ///
+    /// # Errors
+    ///
+    /// `NotFound` if nothing is bound there, `ConnectionRefused` if the
+    /// socket is not listening; any error of the socket.
+    ///
+    /// # Panics
+    ///
+    /// Outside a weft runtime, or on one built without I/O.
+    pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
+        let stream = UnixStream::new(mio::net::UnixStream::connect(path)?)?;
+        poll_fn(|cx| stream.io.poll_ready(cx, Direction::Write)).await?;
+        if let Some(error) = stream.io.get().take_error()? {
+            return Err(error);
+        }
+        Ok(stream)
+    }
+
+    /// Two connected streams, for talking between tasks or to a child
+    /// process.
+    ///
+    /// # Errors
+    ///
+    /// If the OS cannot create the sockets.
+    ///
+    /// # Panics
+    ///
+    /// Outside a weft runtime, or on one built without I/O.
+    #[track_caller]
+    pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        let (a, b) = mio::net::UnixStream::pair()?;
+        Ok((UnixStream::new(a)?, UnixStream::new(b)?))
+    }
+
+    #[track_caller]
+    pub(crate) fn new(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
+        Ok(UnixStream {
+            io: Evented::new(stream, mio::Interest::READABLE | mio::Interest::WRITABLE)?,
+        })
+    }
+
+    /// Wraps a standard-library stream, switching it to non-blocking mode.
+    ///
+    /// # Errors
+    ///
+    /// If the socket cannot be made non-blocking or registered.
+    ///
+    /// # Panics
+    ///
+    /// Outside a weft runtime, or on one built without I/O.
+    #[track_caller]
+    pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
+        stream.set_nonblocking(true)?;
+        UnixStream::new(mio::net::UnixStream::from_std(stream))
+    }
+
+    /// Deregisters the stream and returns it as a standard-library stream,
+    /// still in non-blocking mode.
+    ///
+    /// # Errors
+    ///
+    /// If the socket cannot be deregistered.
+    pub fn into_std(self) -> io::Result<std::os::unix::net::UnixStream> {
+        Ok(self.io.into_inner()?.into())
+    }
+
+    /// The local address.
+    ///
+    /// # Errors
+    ///
+    /// Any error of the socket.
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get().local_addr()
+    }
+
+    /// The remote address.
+    ///
+    /// # Errors
+    ///
+    /// Any error of the socket.
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.io.get().peer_addr()
+    }
+
+    /// Takes the socket's pending error (`SO_ERROR`), if any.
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be read.
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.io.get().take_error()
+    }
+
+    /// Waits until the stream is ready for any of `interest`.
+    ///
+    /// # Errors
+    ///
+    /// The shutdown error once the runtime is gone.
+    pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        Ok(self.io.readiness(interest).await?.ready())
+    }
+
+    /// Waits until the stream is readable.
+    ///
+    /// # Errors
+    ///
+    /// The shutdown error once the runtime is gone.
+    pub async fn readable(&self) -> io::Result<()> {
+        self.io.readiness(Interest::READABLE).await.map(drop)
+    }
+
+    /// Waits until the stream is writable.
+    ///
+    /// # Errors
+    ///
+    /// The shutdown error once the runtime is gone.
+    pub async fn writable(&self) -> io::Result<()> {
+        self.io.readiness(Interest::WRITABLE).await.map(drop)
+    }
+
+    /// Polls for read readiness; only the last task to poll is woken.
+    ///
+    /// # Errors
+    ///
+    /// The shutdown error once the runtime is gone.
+    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.io.poll_ready(cx, Direction::Read).map_ok(drop)
+    }
+
+    /// Polls for write readiness; only the last task to poll is woken.
+    ///
+    /// # Errors
+    ///
+    /// The shutdown error once the runtime is gone.
+    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.io.poll_ready(cx, Direction::Write).map_ok(drop)
+    }
+
+    /// Reads what is available now without waiting.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` when nothing is available; any error of the socket.
+    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.try_io(Interest::READABLE, |s| (&*s).read(buf))
+    }
+
+    /// Reads into several buffers what is available now.
+    ///
+    /// # Errors
+    ///
+    /// As for [`try_read`](Self::try_read).
+    pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        self.io
+            .try_io(Interest::READABLE, |s| (&*s).read_vectored(bufs))
+    }
+
+    /// Writes what fits now without waiting.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` when the send buffer is full; any error of the socket.
+    pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.io.try_io(Interest::WRITABLE, |s| (&*s).write(buf))
+    }
+
+    /// Writes from several buffers what fits now.
+    ///
+    /// # Errors
+    ///
+    /// As for [`try_write`](Self::try_write).
+    pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        self.io
+            .try_io(Interest::WRITABLE, |s| (&*s).write_vectored(bufs))
+    }
+
+    /// Runs `f` if the stream is ready for `interest` now; clears that
+    /// readiness if `f` returns `WouldBlock`.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` if not ready; whatever `f` returns.
+    pub fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        self.io.try_io(interest, |_| f())
+    }
+
+    /// Waits for `interest` and runs `f`, waiting again each time it
+    /// returns `WouldBlock`.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `f` returns other than `WouldBlock`; the shutdown error.
+    pub async fn async_io<R>(
+        &self,
+        interest: Interest,
+        mut f: impl FnMut() -> io::Result<R>,
+    ) -> io::Result<R> {
+        self.io.async_io(interest, |_| f()).await
+    }
+
+    /// Receives bytes without removing them from the socket.
+    ///
+    /// # Errors
+    ///
+    /// Any error of the socket; the shutdown error.
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut buf = ReadBuf::new(buf);
+        poll_fn(|cx| self.io.poll_peek(cx, &mut buf)).await
+    }
+
+    /// Polls to receive bytes without removing them.
+    ///
+    /// # Errors
+    ///
+    /// As for [`peek`](Self::peek).
+    pub fn poll_peek(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_peek(cx, buf)
+    }
+
+    /// Splits the stream into borrowed halves; see
+    /// [`TcpStream::split`](crate::net::TcpStream::split).
+    pub fn split(&mut self) -> (ReadHalf<'_>, WriteHalf<'_>) {
+        split_impl(self)
+    }
+
+    /// Splits the stream into owned halves; see
+    /// [`TcpStream::into_split`](crate::net::TcpStream::into_split).
+    pub fn into_split(self) -> (OwnedReadHalf, OwnedWriteHalf) {
+        into_split_impl(self)
+    }
+
+    pub(crate) fn poll_read_priv(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        self.io.poll_read(cx, buf)
+    }
+
+    pub(crate) fn poll_write_priv(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_write(cx, buf)
+    }
+
+    pub(crate) fn poll_write_vectored_priv(
+        &self,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        self.io.poll_write_vectored(cx, bufs)
+    }
+
+    pub(crate) fn shutdown_write(&self) -> io::Result<()> {
+        self.io.get().shutdown(Shutdown::Write)
+    }
+}
+
+stream_io_impls!(UnixStream, |this| this);
+stream_io_impls!(write UnixStream, |this| this, |this| this.shutdown_write());
+
+impl TryFrom<std::os::unix::net::UnixStream> for UnixStream {
+    type Error = io::Error;
+
+    /// The same as [`UnixStream::from_std`].
+    fn try_from(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
+        UnixStream::from_std(stream)
+    }
+}
+
+impl AsRawFd for UnixStream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.io.get().as_raw_fd()
+    }
+}
+
+impl AsFd for UnixStream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.io.get().as_fd()
+    }
+}
+
+impl fmt::Debug for UnixStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.io.get().fmt(f)
+    }
+}
