@@ -51,7 +51,7 @@ fn block_in_place_runs_on_a_multi_thread_runtime() {
         let rt = Flavor::MultiThread.runtime();
         let n = rt.block_on(async {
             weft::spawn(async {
-                let data = vec![1, 2, 3];
+                let data = [1, 2, 3];
                 weft::task::block_in_place(|| data.iter().sum::<i32>())
             })
             .await
