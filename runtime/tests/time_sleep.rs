@@ -159,12 +159,14 @@ fn a_sleep_made_on_one_thread_fires_on_the_workers() {
         sleep(ms(20))
     };
     let sleep = Box::pin(sleep);
+    // Returned in a tuple: the first task hands the registered sleep on.
     let first = rt.spawn(async move {
         let mut sleep = sleep;
-        assert!(poll_once(sleep.as_mut()).await.is_pending());
-        sleep
+        let first_poll = poll_once(sleep.as_mut()).await;
+        (first_poll.is_pending(), sleep)
     });
-    let sleep = rt.block_on(first).unwrap();
+    let (was_pending, sleep) = rt.block_on(first).unwrap();
+    assert!(was_pending);
     let woke = rt.block_on(rt.spawn(async move {
         sleep.await;
         Instant::now()
