@@ -1,0 +1,206 @@
+//! The async ends of a child's standard streams: non-blocking pipes
+//! registered with the runtime's reactor.
+
+use mio::unix::pipe::{Receiver, Sender};
+use std::fmt;
+use std::io::{self, IoSlice, Read, Write};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::pin::Pin;
+use std::process::Stdio;
+use std::task::{ready, Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use weft_reactor::{Direction, PollEvented};
+use weft_scheduler::coop;
+
+fn register<S: mio::event::Source>(source: S, interest: mio::Interest) -> io::Result<PollEvented<S>> {
+    let handle = crate::runtime::context::current();
+    PollEvented::new(source, handle.io(), interest)
+}
+
+/// Turns a registered pipe back into a blocking descriptor for `Stdio`.
+fn into_stdio<S>(io: PollEvented<S>) -> io::Result<Stdio>
+where
+    S: mio::event::Source + Into<OwnedFd>,
+{
+    let fd: OwnedFd = io.into_inner()?.into();
+    let file = std::fs::File::from(fd);
+    set_blocking(&file)?;
+    Ok(Stdio::from(OwnedFd::from(file)))
+}
+
+fn set_blocking(fd: &impl AsRawFd) -> io::Result<()> {
+    let fd = fd.as_raw_fd();
+    // SAFETY: F_GETFL on a descriptor we own reads its flags; no memory is
+    // passed.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: F_SETFL with an integer argument on a descriptor we own.
+    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// The writing end of a child's standard input, when it was
+/// [`Stdio::piped`]. Dropping it closes the pipe: the child reads end of
+/// file.
+pub struct ChildStdin {
+    io: PollEvented<Sender>,
+}
+
+/// The reading end of a child's standard output, when it was
+/// [`Stdio::piped`].
+pub struct ChildStdout {
+    io: PollEvented<Receiver>,
+}
+
+/// The reading end of a child's standard error, when it was
+/// [`Stdio::piped`].
+pub struct ChildStderr {
+    io: PollEvented<Receiver>,
+}
+
+impl ChildStdin {
+    /// Makes a `std` child's stdin pipe non-blocking and registers it with
+    /// the current runtime.
+    ///
+    /// # Errors
+    ///
+    /// If the pipe cannot be made non-blocking or registered.
+    ///
+    /// # Panics
+    ///
+    /// Outside a weft runtime, or on one with I/O disabled.
+    #[track_caller]
+    pub fn from_std(std: std::process::ChildStdin) -> io::Result<ChildStdin> {
+        let sender = Sender::from(std);
+        sender.set_nonblocking(true)?;
+        Ok(ChildStdin { io: register(sender, mio::Interest::WRITABLE)? })
+    }
+}
+
+macro_rules! reader_from_std {
+    ($name:ident, $std:ty, $what:literal) => {
+        impl $name {
+            #[doc = concat!("Makes a `std` child's ", $what, " pipe non-blocking and registers it with the current runtime.")]
+            ///
+            /// # Errors
+            ///
+            /// If the pipe cannot be made non-blocking or registered.
+            ///
+            /// # Panics
+            ///
+            /// Outside a weft runtime, or on one with I/O disabled.
+            #[track_caller]
+            pub fn from_std(std: $std) -> io::Result<$name> {
+                let receiver = Receiver::from(std);
+                receiver.set_nonblocking(true)?;
+                Ok($name { io: register(receiver, mio::Interest::READABLE)? })
+            }
+        }
+
+        impl AsyncRead for $name {
+            fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+                let restore = ready!(coop::poll_proceed(cx));
+                let dst = buf.initialize_unfilled();
+                let n = ready!(self.io.poll_io(cx, Direction::Read, |mut r: &Receiver| r.read(dst)))?;
+                buf.advance(n);
+                restore.made_progress();
+                Poll::Ready(Ok(()))
+            }
+        }
+
+        impl TryFrom<$name> for Stdio {
+            type Error = io::Error;
+
+            /// Hands the pipe to another child as its standard input, to
+            /// connect two children directly.
+            fn try_from(pipe: $name) -> io::Result<Stdio> {
+                into_stdio(pipe.io)
+            }
+        }
+
+        impl AsRawFd for $name {
+            fn as_raw_fd(&self) -> RawFd {
+                self.io.as_raw_fd()
+            }
+        }
+
+        impl AsFd for $name {
+            fn as_fd(&self) -> BorrowedFd<'_> {
+                self.io.as_fd()
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name)).field("fd", &self.io.as_raw_fd()).finish()
+            }
+        }
+    };
+}
+
+reader_from_std!(ChildStdout, std::process::ChildStdout, "stdout");
+reader_from_std!(ChildStderr, std::process::ChildStderr, "stderr");
+
+impl AsyncWrite for ChildStdin {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let restore = ready!(coop::poll_proceed(cx));
+        let n = ready!(self.io.poll_io(cx, Direction::Write, |mut w: &Sender| w.write(buf)))?;
+        restore.made_progress();
+        Poll::Ready(Ok(n))
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let restore = ready!(coop::poll_proceed(cx));
+        let n = ready!(self.io.poll_io(cx, Direction::Write, |mut w: &Sender| w.write_vectored(bufs)))?;
+        restore.made_progress();
+        Poll::Ready(Ok(n))
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        true
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    /// Does nothing: the pipe closes when the `ChildStdin` is dropped.
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl TryFrom<ChildStdin> for Stdio {
+    type Error = io::Error;
+
+    /// Hands the pipe to another child as its standard output.
+    fn try_from(pipe: ChildStdin) -> io::Result<Stdio> {
+        into_stdio(pipe.io)
+    }
+}
+
+impl AsRawFd for ChildStdin {
+    fn as_raw_fd(&self) -> RawFd {
+        self.io.as_raw_fd()
+    }
+}
+
+impl AsFd for ChildStdin {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.io.as_fd()
+    }
+}
+
+impl fmt::Debug for ChildStdin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChildStdin").field("fd", &self.io.as_raw_fd()).finish()
+    }
+}
