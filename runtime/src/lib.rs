@@ -29,7 +29,10 @@ pub use weft_macros::{main, test};
 
 pub mod io;
 pub mod net;
+pub mod fs;
+pub mod process;
 pub mod runtime;
+pub mod signal;
 pub mod sync;
 pub mod task;
 pub mod time;
