@@ -10,6 +10,7 @@
 //!   compare`.
 #![doc(test(attr(deny(warnings))))]
 
+pub mod compare;
 pub mod scenarios;
 
 mod output;
