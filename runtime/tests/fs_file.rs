@@ -6,7 +6,7 @@ mod fs_support;
 use fs_support::both;
 use std::io::{ErrorKind, SeekFrom};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use weft::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use weft::fs::{File, OpenOptions};
 
 fn pattern(len: usize) -> Vec<u8> {

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::io::ErrorKind;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use weft::io::{AsyncReadExt, AsyncWriteExt};
 use weft::process::Command;
 
 /// The state letter of `/proc/<pid>/stat`, or `None` once the process is

@@ -11,7 +11,7 @@ use std::path::Path;
 ///
 /// ```
 /// use weft::fs::OpenOptions;
-/// use tokio::io::AsyncWriteExt;
+/// use weft::io::AsyncWriteExt;
 ///
 /// #[weft::main]
 /// async fn main() -> std::io::Result<()> {

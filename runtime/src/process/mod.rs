@@ -27,7 +27,7 @@
 //!
 //! ```
 //! use std::process::Stdio;
-//! use tokio::io::{AsyncReadExt, AsyncWriteExt};
+//! use weft::io::{AsyncReadExt, AsyncWriteExt};
 //! use weft::process::Command;
 //!
 //! #[weft::main]

@@ -56,22 +56,23 @@ pub(crate) const READ_AHEAD: usize = 16 * 1024;
 
 /// An open file on the file system, for async code.
 ///
-/// Implements the ecosystem's [`AsyncRead`], [`AsyncWrite`] and
-/// [`AsyncSeek`] traits (tokio's, which `weft::io` re-exports); use their
-/// extension traits for `read_to_end`, `write_all`, `seek` and the rest.
-/// Each operation runs on the runtime's blocking pool.
+/// Implements [`AsyncRead`](crate::io::AsyncRead),
+/// [`AsyncWrite`](crate::io::AsyncWrite) and
+/// [`AsyncSeek`](crate::io::AsyncSeek); use the extension traits in
+/// [`weft::io`](crate::io) for `read_to_end`, `write_all`, `seek` and the
+/// rest. Each operation runs on the runtime's blocking pool.
 ///
 /// Writes are buffered: `write` returns once the bytes are copied and the
 /// actual write runs in the background. A write that has started is
 /// completed even if the `File` is dropped, but its error can then no
-/// longer be seen; call [`flush`](tokio::io::AsyncWriteExt::flush) before
+/// longer be seen; call [`flush`](crate::io::AsyncWriteExt::flush) before
 /// dropping to learn it. Reads fetch at least 16 KiB at a time.
 ///
 /// # Examples
 ///
 /// ```
 /// use weft::fs::File;
-/// use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+/// use weft::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 ///
 /// #[weft::main]
 /// async fn main() -> std::io::Result<()> {
