@@ -449,6 +449,11 @@ impl<T: Clone> Receiver<T> {
     /// # Errors
     ///
     /// As for [`Receiver::recv`].
+    ///
+    /// # Panics
+    ///
+    /// On a thread that drives weft tasks (a runtime worker, or inside
+    /// `block_on`): blocking there would stall them.
     pub fn blocking_recv(&mut self) -> Result<T, RecvError> {
         block_on(self.recv())
     }

@@ -149,9 +149,13 @@ impl<T: ?Sized> Mutex<T> {
 
     /// Waits for the lock from synchronous code, parking the thread.
     ///
-    /// For threads outside the runtime (a `std::thread`, a
-    /// `spawn_blocking` closure); on a worker thread it would stall the
-    /// worker.
+    /// For threads outside the runtime: a `std::thread`, or a
+    /// `spawn_blocking` closure.
+    ///
+    /// # Panics
+    ///
+    /// On a thread that drives weft tasks (a runtime worker, or inside
+    /// `block_on`): blocking there would stall them.
     ///
     /// # Examples
     ///
@@ -176,6 +180,11 @@ impl<T: ?Sized> Mutex<T> {
     }
 
     /// [`Mutex::lock_owned`] from synchronous code.
+    ///
+    /// # Panics
+    ///
+    /// On a thread that drives weft tasks (a runtime worker, or inside
+    /// `block_on`): blocking there would stall them.
     pub fn blocking_lock_owned(self: Arc<Self>) -> OwnedMutexGuard<T> {
         block_on(self.lock_owned())
     }

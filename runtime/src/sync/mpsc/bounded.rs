@@ -3,9 +3,10 @@
 use std::fmt;
 use std::future::poll_fn;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use super::chan::{self, Bounded, Semaphore as _};
-use super::error::{SendError, TryRecvError, TrySendError};
+use super::error::{SendError, SendTimeoutError, TryRecvError, TrySendError};
 use crate::sync::batch_semaphore::{self, TryAcquireError};
 use crate::sync::util::block_on::block_on;
 
@@ -153,11 +154,58 @@ impl<T> Sender<T> {
         }
     }
 
+    /// Like [`Sender::send`], but gives up when no slot frees up within
+    /// `timeout`.
+    ///
+    /// # Errors
+    ///
+    /// [`SendTimeoutError::Timeout`] or [`SendTimeoutError::Closed`], both
+    /// holding `value`.
+    ///
+    /// # Panics
+    ///
+    /// Outside a weft runtime with the timer enabled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use weft::sync::mpsc;
+    ///
+    /// # weft::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// let (tx, _rx) = mpsc::channel(1);
+    /// tx.send(1).await.unwrap();
+    /// let err = tx.send_timeout(2, Duration::from_millis(10)).await.unwrap_err();
+    /// assert!(err.is_timeout());
+    /// assert_eq!(err.into_inner(), 2);
+    /// # });
+    /// ```
+    pub async fn send_timeout(
+        &self,
+        value: T,
+        timeout: Duration,
+    ) -> Result<(), SendTimeoutError<T>> {
+        match crate::time::timeout(timeout, self.reserve()).await {
+            Ok(Ok(permit)) => {
+                permit.send(value);
+                Ok(())
+            }
+            Ok(Err(_)) => Err(SendTimeoutError::Closed(value)),
+            Err(_) => Err(SendTimeoutError::Timeout(value)),
+        }
+    }
+
     /// [`Sender::send`] from synchronous code, parking the thread.
     ///
     /// # Errors
     ///
     /// As for [`Sender::send`].
+    ///
+    /// # Panics
+    ///
+    /// On a thread that drives weft tasks (a runtime worker, or inside
+    /// `block_on`): blocking there would stall them. Use it from plain
+    /// threads or `spawn_blocking`.
     ///
     /// # Examples
     ///
@@ -532,11 +580,21 @@ impl<T> Receiver<T> {
     }
 
     /// [`Receiver::recv`] from synchronous code, parking the thread.
+    ///
+    /// # Panics
+    ///
+    /// On a thread that drives weft tasks (a runtime worker, or inside
+    /// `block_on`): blocking there would stall them.
     pub fn blocking_recv(&mut self) -> Option<T> {
         block_on(self.recv())
     }
 
     /// [`Receiver::recv_many`] from synchronous code, parking the thread.
+    ///
+    /// # Panics
+    ///
+    /// On a thread that drives weft tasks (a runtime worker, or inside
+    /// `block_on`): blocking there would stall them.
     pub fn blocking_recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
         block_on(self.recv_many(buffer, limit))
     }

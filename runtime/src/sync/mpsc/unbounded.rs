@@ -189,11 +189,21 @@ impl<T> UnboundedReceiver<T> {
     }
 
     /// [`UnboundedReceiver::recv`] from synchronous code.
+    ///
+    /// # Panics
+    ///
+    /// On a thread that drives weft tasks (a runtime worker, or inside
+    /// `block_on`): blocking there would stall them.
     pub fn blocking_recv(&mut self) -> Option<T> {
         block_on(self.recv())
     }
 
     /// [`UnboundedReceiver::recv_many`] from synchronous code.
+    ///
+    /// # Panics
+    ///
+    /// On a thread that drives weft tasks (a runtime worker, or inside
+    /// `block_on`): blocking there would stall them.
     pub fn blocking_recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
         block_on(self.recv_many(buffer, limit))
     }

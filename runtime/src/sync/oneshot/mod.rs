@@ -422,6 +422,11 @@ impl<T> Receiver<T> {
     ///
     /// [`RecvError`] if the sender was dropped without sending.
     ///
+    /// # Panics
+    ///
+    /// On a thread that drives weft tasks (a runtime worker, or inside
+    /// `block_on`): blocking there would stall them.
+    ///
     /// # Examples
     ///
     /// ```

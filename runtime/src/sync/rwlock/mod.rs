@@ -245,11 +245,21 @@ impl<T: ?Sized> RwLock<T> {
     }
 
     /// [`RwLock::read`] from synchronous code, parking the thread.
+    ///
+    /// # Panics
+    ///
+    /// On a thread that drives weft tasks (a runtime worker, or inside
+    /// `block_on`): blocking there would stall them.
     pub fn blocking_read(&self) -> RwLockReadGuard<'_, T> {
         block_on(self.read())
     }
 
     /// [`RwLock::write`] from synchronous code, parking the thread.
+    ///
+    /// # Panics
+    ///
+    /// On a thread that drives weft tasks (a runtime worker, or inside
+    /// `block_on`): blocking there would stall them.
     pub fn blocking_write(&self) -> RwLockWriteGuard<'_, T> {
         block_on(self.write())
     }

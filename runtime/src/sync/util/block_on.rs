@@ -2,12 +2,15 @@
 //! `blocking_*` methods (`Mutex::blocking_lock`, `Receiver::blocking_recv`).
 //!
 //! The thread parks on a condvar until the future's waker is called. This
-//! is meant for plain threads outside the runtime; calling it on a worker
-//! thread blocks that worker.
+//! is meant for plain threads outside the runtime (a `std::thread`, a
+//! `spawn_blocking` closure). On a thread that drives weft tasks (a worker,
+//! a current-thread runtime, a `block_on`) it panics, as blocking there
+//! would stall those tasks.
 
 use std::future::Future;
 
 #[cfg(not(loom))]
+#[track_caller]
 pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
     use std::pin::pin;
     use std::task::{Context, Poll, Wake, Waker};
@@ -31,6 +34,9 @@ pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
         }
     }
 
+    // Panics on a thread that drives tasks, and marks this one as blocked
+    // so a nested blocking call panics too.
+    let _blocking = crate::runtime::context::enter_block_on();
     let parker = Arc::new(Parker {
         woken: Mutex::new(false),
         condvar: Condvar::new(),
@@ -52,5 +58,6 @@ pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
 
 #[cfg(loom)]
 pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
+    let _blocking = crate::runtime::context::enter_block_on();
     loom::future::block_on(fut)
 }
