@@ -6,6 +6,12 @@
 //! round after round, and rotates which runtime goes first each round, so
 //! that a burst of load from elsewhere on the machine lands on all of them
 //! alike. The ratios come from the summary.
+//!
+//! The summary records two times per iteration: wall-clock time, and the
+//! CPU time the whole process used meanwhile (every thread; parked workers
+//! use none). On a loaded machine the wall-clock time includes waiting for
+//! a core while the CPU time does not, so the CPU ratio is the steadier of
+//! the two; it also charges a runtime for workers that spin while idle.
 
 use criterion::Criterion;
 use std::time::{Duration, Instant};
@@ -75,7 +81,10 @@ impl std::fmt::Debug for Harness {
 
 struct Row {
     case: String,
+    /// Median wall-clock time per iteration, per runtime.
     medians: Vec<(&'static str, Duration)>,
+    /// Median process CPU time per iteration, per runtime.
+    cpu: Vec<(&'static str, Duration)>,
 }
 
 /// Criterion options that take a value: the filter is the first argument
@@ -190,20 +199,21 @@ impl Harness {
             (runners[i].run)();
         }
         let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(self.rounds); selected.len()];
+        let mut cpu: Vec<Vec<Duration>> = vec![Vec::with_capacity(self.rounds); selected.len()];
         for round in 0..self.rounds {
             for k in 0..selected.len() {
                 let slot = (round + k) % selected.len();
+                let cpu_start = process_cpu_time();
                 let start = Instant::now();
                 (runners[selected[slot]].run)();
                 times[slot].push(start.elapsed());
+                cpu[slot].push(process_cpu_time().saturating_sub(cpu_start));
             }
         }
-        let medians: Vec<(&'static str, Duration)> = selected
-            .iter()
-            .zip(times.iter_mut())
-            .map(|(&i, t)| (runners[i].name, median(t)))
-            .collect();
-        let row = Row { case: case.to_owned(), medians };
+        let medians_of = |samples: &mut [Vec<Duration>]| -> Vec<(&'static str, Duration)> {
+            selected.iter().zip(samples.iter_mut()).map(|(&i, t)| (runners[i].name, median(t))).collect()
+        };
+        let row = Row { case: case.to_owned(), medians: medians_of(&mut times), cpu: medians_of(&mut cpu) };
         eprintln!("summary {}: {}", row.case, row.describe());
         self.rows.push(row);
     }
@@ -222,42 +232,66 @@ impl Harness {
             self.title, workers, self.rounds
         );
         println!();
-        println!("| case | weft | tokio | smol | weft/tokio | weft/smol |");
-        println!("|---|---:|---:|---:|---:|---:|");
-        for row in &self.rows {
-            let w = row.get("weft");
-            let t = row.get("tokio");
-            let s = row.get("smol");
-            println!(
-                "| {} | {} | {} | {} | {} | {} |",
-                row.case,
-                fmt_time(w),
-                fmt_time(t),
-                fmt_time(s),
-                fmt_ratio(w, t),
-                fmt_ratio(w, s)
-            );
-        }
+        print_table(&self.rows, |r| &r.medians);
+        println!("Process CPU time per iteration (all threads), median:");
         println!();
+        print_table(&self.rows, |r| &r.cpu);
     }
 }
 
-impl Row {
-    fn get(&self, name: &str) -> Option<Duration> {
-        self.medians.iter().find(|(n, _)| *n == name).map(|&(_, d)| d)
+fn print_table(rows: &[Row], column: impl Fn(&Row) -> &[(&'static str, Duration)]) {
+    println!("| case | weft | tokio | smol | weft/tokio | weft/smol |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for row in rows {
+        let values = column(row);
+        let w = get(values, "weft");
+        let t = get(values, "tokio");
+        let s = get(values, "smol");
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            row.case,
+            fmt_time(w),
+            fmt_time(t),
+            fmt_time(s),
+            fmt_ratio(w, t),
+            fmt_ratio(w, s)
+        );
     }
+    println!();
+}
 
-    fn describe(&self) -> String {
-        let mut out: Vec<String> =
-            self.medians.iter().map(|(n, d)| format!("{n} {}", fmt_time(Some(*d)))).collect();
-        let w = self.get("weft");
-        for other in ["tokio", "smol"] {
-            if self.get(other).is_some() {
-                out.push(format!("weft/{other} {}", fmt_ratio(w, self.get(other))));
-            }
+fn get(values: &[(&'static str, Duration)], name: &str) -> Option<Duration> {
+    values.iter().find(|(n, _)| *n == name).map(|&(_, d)| d)
+}
+
+fn describe(values: &[(&'static str, Duration)]) -> String {
+    let mut out: Vec<String> = values.iter().map(|(n, d)| format!("{n} {}", fmt_time(Some(*d)))).collect();
+    let w = get(values, "weft");
+    for other in ["tokio", "smol"] {
+        if get(values, other).is_some() {
+            out.push(format!("weft/{other} {}", fmt_ratio(w, get(values, other))));
         }
-        out.join(", ")
     }
+    out.join(", ")
+}
+
+impl Row {
+    fn describe(&self) -> String {
+        format!("wall: {}; cpu: {}", describe(&self.medians), describe(&self.cpu))
+    }
+}
+
+/// CPU time used so far by every thread of this process.
+fn process_cpu_time() -> Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec for the duration of the
+    // call, and CLOCK_PROCESS_CPUTIME_ID is a clock every Linux and BSD
+    // kernel provides.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 fn median(times: &mut [Duration]) -> Duration {

@@ -1,4 +1,4 @@
-use super::{fmt_ratio, fmt_time, median};
+use super::{fmt_ratio, fmt_time, median, process_cpu_time};
 use std::time::Duration;
 
 #[test]
@@ -30,4 +30,16 @@ fn times_pick_a_readable_unit() {
     assert_eq!(fmt_time(Some(Duration::from_micros(1500))), "1.500 ms");
     assert_eq!(fmt_time(Some(Duration::from_secs(2))), "2.000 s");
     assert_eq!(fmt_time(None), "—");
+}
+
+#[test]
+fn process_cpu_time_advances_while_this_thread_works() {
+    let start = process_cpu_time();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut x = 0u64;
+    while process_cpu_time() < start + Duration::from_millis(2) {
+        assert!(std::time::Instant::now() < deadline, "process CPU time did not advance");
+        x = std::hint::black_box(x.wrapping_add(1));
+    }
+    assert!(process_cpu_time() >= start);
 }

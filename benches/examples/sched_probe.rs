@@ -1,0 +1,156 @@
+//! Runs one scheduler case on one runtime a fixed number of times, for
+//! profilers (callgrind, perf) and for trying runtime settings.
+//!
+//! ```text
+//! cargo run --release -p weft-benches --example sched_probe -- <case> <runtime> [iterations]
+//! ```
+//!
+//! `case` is `yield_many`, `remote_busy` or `spawn_local`; `runtime` is
+//! `weft` or `tokio`. `PROBE_GLOBAL_QUEUE_INTERVAL` and
+//! `PROBE_EVENT_INTERVAL` set those builder options on both runtimes.
+//! Prints the median time of one iteration.
+
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+const SPAWN: usize = 10_000;
+const YIELD_TASKS: usize = 200;
+const YIELDS: usize = 1_000;
+
+fn env_u32(name: &str) -> Option<u32> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
+fn weft_rt(workers: usize) -> weft::runtime::Runtime {
+    let mut b = weft::runtime::Builder::new_multi_thread();
+    b.worker_threads(workers).enable_all();
+    if let Some(n) = env_u32("PROBE_GLOBAL_QUEUE_INTERVAL") {
+        b.global_queue_interval(n);
+    }
+    if let Some(n) = env_u32("PROBE_EVENT_INTERVAL") {
+        b.event_interval(n);
+    }
+    b.build().unwrap()
+}
+
+fn tokio_rt(workers: usize) -> tokio::runtime::Runtime {
+    let mut b = tokio::runtime::Builder::new_multi_thread();
+    b.worker_threads(workers).enable_all();
+    if let Some(n) = env_u32("PROBE_GLOBAL_QUEUE_INTERVAL") {
+        b.global_queue_interval(n);
+    }
+    if let Some(n) = env_u32("PROBE_EVENT_INTERVAL") {
+        b.event_interval(n);
+    }
+    b.build().unwrap()
+}
+
+/// The three cases, written once for both runtimes: `$spawn` spawns a
+/// task on the current runtime, `$yield` yields.
+macro_rules! cases {
+    ($module:ident, $rt:ty, $spawn:path, $yield:path) => {
+        mod $module {
+            use super::*;
+
+            pub(crate) fn yield_many(rt: &$rt) {
+                rt.block_on(async {
+                    let tasks: Vec<_> = (0..YIELD_TASKS)
+                        .map(|_| {
+                            $spawn(async {
+                                for _ in 0..YIELDS {
+                                    $yield().await;
+                                }
+                            })
+                        })
+                        .collect();
+                    for task in tasks {
+                        task.await.unwrap();
+                    }
+                });
+            }
+
+            pub(crate) fn remote_busy(rt: &$rt, workers: usize) {
+                let stop = Arc::new(AtomicBool::new(false));
+                let busy: Vec<_> = (0..workers)
+                    .map(|_| {
+                        let stop = stop.clone();
+                        rt.spawn(async move {
+                            while !stop.load(Ordering::Relaxed) {
+                                $yield().await;
+                            }
+                        })
+                    })
+                    .collect();
+                let tasks: Vec<_> = (0..SPAWN).map(|i| rt.spawn(async move { black_box(i) })).collect();
+                rt.block_on(async {
+                    for task in tasks {
+                        task.await.unwrap();
+                    }
+                });
+                stop.store(true, Ordering::Relaxed);
+                rt.block_on(async {
+                    for task in busy {
+                        task.await.unwrap();
+                    }
+                });
+            }
+
+            pub(crate) fn spawn_local(rt: &$rt) {
+                rt.block_on(async {
+                    $spawn(async {
+                        let tasks: Vec<_> = (0..SPAWN).map(|i| $spawn(async move { black_box(i) })).collect();
+                        for task in tasks {
+                            task.await.unwrap();
+                        }
+                    })
+                    .await
+                    .unwrap();
+                });
+            }
+        }
+    };
+}
+
+cases!(weft_cases, weft::runtime::Runtime, weft::spawn, weft::task::yield_now);
+cases!(tokio_cases, tokio::runtime::Runtime, tokio::spawn, tokio::task::yield_now);
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let case = args.first().map(String::as_str).unwrap_or("yield_many").to_owned();
+    let runtime = args.get(1).map(String::as_str).unwrap_or("weft").to_owned();
+    let iterations: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20);
+    let workers = weft_benches::workers();
+
+    let mut run: Box<dyn FnMut()> = match runtime.as_str() {
+        "weft" => {
+            let rt = weft_rt(workers);
+            match case.as_str() {
+                "yield_many" => Box::new(move || weft_cases::yield_many(&rt)),
+                "remote_busy" => Box::new(move || weft_cases::remote_busy(&rt, workers)),
+                "spawn_local" => Box::new(move || weft_cases::spawn_local(&rt)),
+                other => panic!("unknown case {other}"),
+            }
+        }
+        "tokio" => {
+            let rt = tokio_rt(workers);
+            match case.as_str() {
+                "yield_many" => Box::new(move || tokio_cases::yield_many(&rt)),
+                "remote_busy" => Box::new(move || tokio_cases::remote_busy(&rt, workers)),
+                "spawn_local" => Box::new(move || tokio_cases::spawn_local(&rt)),
+                other => panic!("unknown case {other}"),
+            }
+        }
+        other => panic!("unknown runtime {other} (weft or tokio)"),
+    };
+    let mut times: Vec<_> = (0..iterations)
+        .map(|_| {
+            let start = Instant::now();
+            run();
+            start.elapsed()
+        })
+        .collect();
+    times.sort_unstable();
+    println!("{case} {runtime}: median {:?} over {iterations} iterations", times[times.len() / 2]);
+}
