@@ -246,3 +246,39 @@ fn nested_block_on_is_refused_with_advice() {
     assert!(message.contains(".await"), "{message}");
     assert_eq!(lines.len(), 2);
 }
+
+#[test]
+fn file_io_writes_reads_and_reads_many_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    let (lines, result) = paused(move |out| async move { scenarios::file_io::run(&out, &path, 3).await });
+    let (content, total) = result.unwrap();
+    assert_eq!(content, "Welcome to the async world!");
+    assert_eq!(total, 100 + 200 + 300);
+    assert_eq!(
+        lines,
+        ["Welcome to the async world!", "file-0.txt: 100 bytes", "file-1.txt: 200 bytes", "file-2.txt: 300 bytes"]
+    );
+}
+
+#[test]
+fn fetch_urls_gets_every_page_in_order() {
+    let (lines, result) = paused(|out| async move {
+        scenarios::fetch_urls::run(&out, &["/posts/1", "/posts/2", "/posts/3", "/nope"], SECOND).await
+    });
+    let (results, elapsed) = result.unwrap();
+    let statuses: Vec<u16> = results.iter().map(|r| r.1).collect();
+    assert_eq!(statuses, [200, 200, 200, 404]);
+    assert_eq!(results[1].2, "post 2");
+    assert_eq!(lines[0], "GET /posts/1 -> 200 post 1");
+    assert_eq!(lines[3], "GET /nope -> 404 no such page");
+    // Every request waits one (virtual) second at the server.
+    assert!(elapsed >= SECOND, "{elapsed:?}");
+}
+
+#[test]
+fn one_thread_holds_many_connections_at_once() {
+    let (lines, greeted) = real(|out| async move { scenarios::tcp_connections::run(&out, 300).await });
+    assert_eq!(greeted.unwrap(), 300);
+    assert_eq!(lines, ["300 connections were open at once on one thread; 300 clients greeted"]);
+}

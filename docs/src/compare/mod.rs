@@ -200,3 +200,6 @@ impl Sizes {
 pub fn cores() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
+
+#[cfg(test)]
+mod tests;

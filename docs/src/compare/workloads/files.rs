@@ -64,7 +64,6 @@ fn done(wall: std::time::Duration, bytes: usize, sizes: &Sizes) -> Measured {
     }
 }
 
-#[cfg(feature = "fs")]
 fn weft_read(model: &str, paths: Vec<PathBuf>) -> Result<Measured, String> {
     let files = paths.len();
     let rt = super::runtime(model)?;
@@ -91,7 +90,3 @@ fn weft_read(model: &str, paths: Vec<PathBuf>) -> Result<Measured, String> {
     })
 }
 
-#[cfg(not(feature = "fs"))]
-fn weft_read(_model: &str, _paths: Vec<PathBuf>) -> Result<Measured, String> {
-    Ok(Measured::skipped("weft::fs not available (build with --features fs)"))
-}

@@ -67,10 +67,7 @@ pub(super) fn fetch_many(model: &str, sizes: &Sizes) -> Result<Measured, String>
             let threads: Vec<_> = (0..n).map(|i| thread::spawn(move || fetch_blocking(addr, i))).collect();
             threads.into_iter().map(|t| t.join().unwrap_or(false)).filter(|&ok| ok).count()
         }),
-        "weft-ct" | "weft-mt" => match weft_fetch(model, addr, n)? {
-            Some(result) => result,
-            None => return Ok(Measured::skipped("weft::net not available (build with --features net)")),
-        },
+        "weft-ct" | "weft-mt" => weft_fetch(model, addr, n)?,
         _ => return Err(unknown(Scenario::Http, model)),
     };
     if ok != n {
@@ -85,11 +82,10 @@ pub(super) fn fetch_many(model: &str, sizes: &Sizes) -> Result<Measured, String>
     })
 }
 
-#[cfg(feature = "net")]
-fn weft_fetch(model: &str, addr: SocketAddr, n: usize) -> Result<Option<(Duration, usize)>, String> {
+fn weft_fetch(model: &str, addr: SocketAddr, n: usize) -> Result<(Duration, usize), String> {
     use weft::io::{AsyncReadExt, AsyncWriteExt};
     let rt = super::runtime(model)?;
-    Ok(Some(timed(|| {
+    Ok(timed(|| {
         rt.block_on(async {
             let tasks: Vec<_> = (0..n)
                 .map(|i| {
@@ -108,10 +104,6 @@ fn weft_fetch(model: &str, addr: SocketAddr, n: usize) -> Result<Option<(Duratio
             }
             ok
         })
-    })))
+    }))
 }
 
-#[cfg(not(feature = "net"))]
-fn weft_fetch(_model: &str, _addr: SocketAddr, _n: usize) -> Result<Option<(Duration, usize)>, String> {
-    Ok(None)
-}

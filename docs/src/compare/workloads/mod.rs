@@ -28,12 +28,6 @@ pub struct Measured {
     pub skipped: Option<String>,
 }
 
-impl Measured {
-    fn skipped(why: impl Into<String>) -> Measured {
-        Measured { skipped: Some(why.into()), ..Measured::default() }
-    }
-}
-
 /// Runs `model` of `scenario` in this process. Unknown pairs are errors.
 pub fn run_one(scenario: Scenario, model: &str, sizes: &Sizes) -> Result<Measured, String> {
     let base_kib = super::sys::self_usage().max_rss_kib;
