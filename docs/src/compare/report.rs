@@ -159,10 +159,10 @@ pub(super) fn to_json(rows: &[Row], cores: usize, quick: bool, python: &str) -> 
         quote(python)
     );
     for (i, r) in rows.iter().enumerate() {
-        let _ = write!(
+        let _ = writeln!(
             out,
             "    {{\"scenario\": {}, \"model\": {}, \"wall_s\": {}, \"cpu_s\": {}, \"peak_kib\": {}, \
-             \"per_unit_bytes\": {}, \"speedup\": {}, \"metric\": {}, \"units\": {}, \"note\": {}, \"skipped\": {}}}{}\n",
+             \"per_unit_bytes\": {}, \"speedup\": {}, \"metric\": {}, \"units\": {}, \"note\": {}, \"skipped\": {}}}{}",
             quote(r.scenario.name()),
             quote(&r.model),
             number(r.wall_s),
@@ -217,10 +217,12 @@ pub fn check(rows: &[Row]) -> Vec<String> {
                 if !r.speedup.is_some_and(f64::is_finite) {
                     problems.push(format!("{what}: no finite speed-up"));
                 }
-                if r.scenario == Scenario::Waits && r.model != "sequential" && !r.is_python() {
-                    if !r.per_unit_bytes.is_some_and(f64::is_finite) {
-                        problems.push(format!("{what}: no memory per unit"));
-                    }
+                if r.scenario == Scenario::Waits
+                    && r.model != "sequential"
+                    && !r.is_python()
+                    && !r.per_unit_bytes.is_some_and(f64::is_finite)
+                {
+                    problems.push(format!("{what}: no memory per unit"));
                 }
             }
         }

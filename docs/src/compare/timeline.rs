@@ -75,15 +75,25 @@ impl Timeline {
     }
 }
 
+/// What the tasks of one panel recorded so far.
+#[derive(Default)]
+struct Records {
+    /// Threads in order of first appearance.
+    ids: Vec<ThreadId>,
+    /// Their row labels.
+    names: Vec<String>,
+    spans: Vec<Span>,
+}
+
 #[derive(Clone)]
 struct Recorder {
     start: Instant,
-    inner: Arc<Mutex<(Vec<ThreadId>, Vec<String>, Vec<Span>)>>,
+    inner: Arc<Mutex<Records>>,
 }
 
 impl Recorder {
     fn new() -> Recorder {
-        Recorder { start: Instant::now(), inner: Arc::new(Mutex::new((Vec::new(), Vec::new(), Vec::new()))) }
+        Recorder { start: Instant::now(), inner: Arc::new(Mutex::new(Records::default())) }
     }
 
     /// Runs `work` and records it as a span of `task` on this thread.
@@ -93,7 +103,7 @@ impl Recorder {
         let end = self.start.elapsed();
         let me = std::thread::current();
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        let (ids, names, spans) = &mut *inner;
+        let Records { ids, names, spans } = &mut *inner;
         let thread = match ids.iter().position(|id| *id == me.id()) {
             Some(i) => i,
             None => {
@@ -109,7 +119,7 @@ impl Recorder {
     fn into_panel(self, title: &str) -> Panel {
         let total_ms = ms(self.start.elapsed());
         let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        Panel { title: title.to_owned(), threads: inner.1.clone(), spans: inner.2.clone(), total_ms }
+        Panel { title: title.to_owned(), threads: inner.names.clone(), spans: inner.spans.clone(), total_ms }
     }
 }
 

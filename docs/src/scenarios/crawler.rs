@@ -1,5 +1,5 @@
 //! A crawler that fetches many pages with at most a few requests in
-//! flight, using a [`Semaphore`](weft::sync::Semaphore).
+//! flight, using a [`Semaphore`].
 
 use crate::{Output, Stopwatch};
 use std::sync::atomic::{AtomicUsize, Ordering};

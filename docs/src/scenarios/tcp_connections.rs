@@ -3,7 +3,7 @@
 //! A current-thread runtime runs a server and `n` clients. Each server
 //! task greets its client and then keeps the connection open until all
 //! `n` connections are open at the same moment (a
-//! [`Barrier`](weft::sync::Barrier) of `n`), so finishing at all proves
+//! [`Barrier`] of `n`), so finishing at all proves
 //! that one thread held every connection concurrently. A task costs a few
 //! hundred bytes; a thread with its own stack costs kilobytes (the
 //! `compare` tool measures both).

@@ -2,7 +2,7 @@
 //! (`ThreadPoolExecutor` with `as_completed`).
 //!
 //! Eight jobs that each block for one unit run at most four at a time: a
-//! [`Semaphore`](weft::sync::Semaphore) with four permits plays the part
+//! [`Semaphore`] with four permits plays the part
 //! of `max_workers=4`, [`spawn_blocking`](weft::task::spawn_blocking)
 //! runs each job on a thread, and
 //! [`JoinSet::join_next`](weft::task::JoinSet::join_next) hands back

@@ -20,7 +20,7 @@ pub struct Measured {
     pub units: u64,
     /// Peak resident memory of the process before the work began, KiB.
     pub base_kib: u64,
-    /// The scenario's own figure (see [`Scenario::metric_label`]).
+    /// The scenario's own figure (max heartbeat gap in ms, timeouts, MiB read, ...).
     pub metric: Option<f64>,
     /// A short remark printed in the table.
     pub note: String,
