@@ -52,6 +52,31 @@ fn a_write_not_flushed_before_drop_is_still_written() {
 }
 
 #[test]
+fn streamed_small_writes_keep_their_order_even_when_dropped() {
+    both(|| async {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stream");
+        let expected: Vec<u8> = (0..2000u32).flat_map(|i| format!("{i:05}|").into_bytes()).collect();
+        let mut file = File::create(&path).await.unwrap();
+        file.set_max_buf_size(4096);
+        for i in 0..2000u32 {
+            file.write_all(format!("{i:05}|").as_bytes()).await.unwrap();
+        }
+        drop(file);
+        // Everything accepted is written in the background, in order.
+        let mut contents = Vec::new();
+        for _ in 0..1000 {
+            contents = std::fs::read(&path).unwrap();
+            if contents.len() >= expected.len() {
+                break;
+            }
+            fs_support::pause_ms(5).await;
+        }
+        assert!(contents == expected, "{} bytes written, {} expected", contents.len(), expected.len());
+    });
+}
+
+#[test]
 fn small_reads_are_served_from_the_read_ahead() {
     both(|| async {
         let dir = tempfile::tempdir().unwrap();
@@ -116,6 +141,16 @@ fn flush_reports_a_failed_background_write() {
         assert_eq!(err.raw_os_error(), Some(libc::EBADF));
         // Reported once.
         file.flush().await.unwrap();
+
+        // A run of writes: the failure shows in a later write or the flush.
+        let mut failed = false;
+        for _ in 0..50 {
+            if file.write_all(&[1u8; 1000]).await.is_err() {
+                failed = true;
+                break;
+            }
+        }
+        assert!(failed || file.flush().await.is_err(), "the failed writes were never reported");
     });
 }
 

@@ -17,9 +17,23 @@
 //! a run of small reads costs one trip to the blocking pool per
 //! [`READ_AHEAD`] bytes. A write copies up to the maximum buffer size of the
 //! caller's bytes into the buffer, starts writing them in the background
-//! and reports them written at once; the next operation waits for that
-//! write first. A write's error is kept and returned by the next write or
-//! `flush`.
+//! and reports them written at once. A write's error is kept and returned
+//! by the next write or `flush`.
+//!
+//! # Streaming writes
+//!
+//! While a write is in flight, further writes do not wait for it: they
+//! append to the [`Pipeline`]'s `pending` bytes (up to the maximum buffer
+//! size), and the blocking task, once its own buffer is written, takes the
+//! pending bytes and writes them too, until it finds none. So a long run
+//! of writes costs one trip to the blocking pool per full pipeline, not
+//! one per `write` call. The pipeline's `open` flag says whether a
+//! blocking task will still look at `pending`: it is set when the write is
+//! started and cleared by the task, under the pipeline's lock, in the same
+//! step in which it finds `pending` empty. A writer appends only while
+//! `open` is set, so every appended byte is written (in order, after the
+//! bytes before it), even if the `File` is dropped; once `open` is clear
+//! the writer waits for the task to finish and starts a new write.
 //!
 //! Because the OS cursor runs ahead of the reader by the read-ahead bytes,
 //! a write or seek after a read first moves the cursor back by the unread
@@ -33,7 +47,7 @@ mod buf;
 
 use self::buf::Buf;
 use super::{asyncify, blocking_failed};
-use crate::loom::sync::Arc;
+use crate::loom::sync::{Arc, Mutex as SyncMutex};
 use crate::sync::Mutex;
 use crate::task::JoinHandle;
 use std::fmt;
@@ -99,11 +113,20 @@ pub struct File {
 
 struct Inner {
     state: State,
+    /// Bytes accepted while a write is in flight; see the module docs.
+    pipeline: Arc<SyncMutex<Pipeline>>,
     /// The error of a background write, returned by the next write or
     /// flush.
     last_write_err: Option<io::Error>,
     /// The cursor position after the last seek.
     pos: u64,
+}
+
+#[derive(Default)]
+struct Pipeline {
+    pending: Vec<u8>,
+    /// True while a blocking write will still take `pending`.
+    open: bool,
 }
 
 enum State {
@@ -171,7 +194,12 @@ impl File {
     pub fn from_std(std: std::fs::File) -> File {
         File {
             std: Arc::new(std),
-            inner: Mutex::new(Inner { state: State::Idle(Some(Buf::new())), last_write_err: None, pos: 0 }),
+            inner: Mutex::new(Inner {
+                state: State::Idle(Some(Buf::new())),
+                pipeline: Arc::new(SyncMutex::new(Pipeline::default())),
+                last_write_err: None,
+                pos: 0,
+            }),
             max_buf_size: DEFAULT_MAX_BUF_SIZE,
         }
     }
@@ -311,6 +339,30 @@ fn rewind_by(mut file: &std::fs::File, offset: i64) -> io::Result<()> {
     Ok(())
 }
 
+/// The tail of a blocking write: writes the bytes appended to `pipeline`
+/// meanwhile, until there are none, then closes it (see the module docs).
+/// After an error the pending bytes are dropped and the error returned.
+fn drain_pipeline(file: &std::fs::File, pipeline: &SyncMutex<Pipeline>, mut result: io::Result<()>) -> io::Result<()> {
+    let mut batch = Vec::new();
+    loop {
+        {
+            let mut pipeline = pipeline.lock();
+            if result.is_err() || pipeline.pending.is_empty() {
+                pipeline.open = false;
+                pipeline.pending.clear();
+                if pipeline.pending.capacity() < batch.capacity() {
+                    // Keep the larger allocation for the next run.
+                    std::mem::swap(&mut pipeline.pending, &mut batch);
+                }
+                return result;
+            }
+            std::mem::swap(&mut pipeline.pending, &mut batch);
+        }
+        result = io::Write::write_all(&mut &*file, &batch);
+        batch.clear();
+    }
+}
+
 fn spawn_op<F>(f: F) -> JoinHandle<(Operation, Buf)>
 where
     F: FnOnce() -> (Operation, Buf) + Send + 'static,
@@ -350,6 +402,10 @@ impl Inner {
             }
             Err(e) => {
                 self.state = State::Idle(Some(Buf::new()));
+                // The task never ran (or died): nothing takes these bytes.
+                let mut pipeline = self.pipeline.lock();
+                pipeline.open = false;
+                pipeline.pending.clear();
                 Poll::Ready(Err(blocking_failed(e)))
             }
         }
@@ -433,14 +489,27 @@ impl AsyncWrite for File {
                     let rewind = buf.discard_read();
                     let n = buf.copy_from(src, me.max_buf_size);
                     let std = me.std.clone();
+                    let pipeline = inner.pipeline.clone();
+                    pipeline.lock().open = true;
                     inner.state = State::Busy(spawn_op(move || {
                         let result = rewind_by(&std, rewind).and_then(|()| buf.write_to(&*std));
+                        let result = drain_pipeline(&std, &pipeline, result);
                         (Operation::Write(result), buf)
                     }));
                     restore.made_progress();
                     return Poll::Ready(Ok(n));
                 }
                 State::Busy(_) => {
+                    {
+                        let mut pipeline = inner.pipeline.lock();
+                        let room = me.max_buf_size.saturating_sub(pipeline.pending.len());
+                        if pipeline.open && room > 0 && !src.is_empty() {
+                            let n = room.min(src.len());
+                            pipeline.pending.extend_from_slice(&src[..n]);
+                            restore.made_progress();
+                            return Poll::Ready(Ok(n));
+                        }
+                    }
                     if let Some(Operation::Write(Err(e))) = ready!(inner.poll_busy(cx))? {
                         inner.last_write_err = Some(e);
                     }
