@@ -3,9 +3,11 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
+// The owned-guard methods take the caller's `std::sync::Arc` (an
+// `Arc<Self>` receiver must be a std smart pointer, also under loom).
+use std::sync::Arc;
 
 use crate::loom::cell::UnsafeCell;
-use crate::loom::sync::Arc;
 use crate::sync::batch_semaphore as ll;
 use crate::sync::util::block_on::block_on;
 

@@ -1,8 +1,10 @@
 //! A counting semaphore for limiting concurrency.
 
 use std::fmt;
+// The owned-guard methods take the caller's `std::sync::Arc` (an
+// `Arc<Self>` receiver must be a std smart pointer, also under loom).
+use std::sync::Arc;
 
-use crate::loom::sync::Arc;
 use crate::sync::batch_semaphore as ll;
 
 /// A counting semaphore: a pool of permits that tasks take and give back.

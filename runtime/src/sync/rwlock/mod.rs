@@ -4,13 +4,15 @@ mod guards;
 mod owned_guards;
 
 use std::fmt;
+// The owned-guard methods take the caller's `std::sync::Arc` (an
+// `Arc<Self>` receiver must be a std smart pointer, also under loom).
+use std::sync::Arc;
 
 pub use self::guards::{RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard};
 pub use self::owned_guards::{
     OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard,
 };
 use crate::loom::cell::UnsafeCell;
-use crate::loom::sync::Arc;
 use crate::sync::batch_semaphore as ll;
 use crate::sync::mutex::TryLockError;
 use crate::sync::util::block_on::block_on;

@@ -2,9 +2,11 @@
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
+// The owned-guard methods take the caller's `std::sync::Arc` (an
+// `Arc<Self>` receiver must be a std smart pointer, also under loom).
+use std::sync::Arc;
 
 use super::RwLock;
-use crate::loom::sync::Arc;
 
 /// Shared read access through an `Arc<RwLock<T>>`, possibly narrowed to a
 /// `U` inside the data.

@@ -56,8 +56,52 @@ pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
     }
 }
 
+/// Under loom the parker's lock and condvar are loom's, so models see the
+/// blocking; the waker's own `Arc` must be std's, which `Wake` requires.
 #[cfg(loom)]
 pub(crate) fn block_on<F: Future>(fut: F) -> F::Output {
+    use std::pin::pin;
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+
+    use crate::loom::sync::{Condvar, Mutex};
+
+    struct Parker {
+        woken: Mutex<bool>,
+        condvar: Condvar,
+    }
+
+    impl Wake for Parker {
+        fn wake(self: Arc<Self>) {
+            *self.woken.lock() = true;
+            self.condvar.notify_one();
+        }
+    }
+
     let _blocking = crate::runtime::context::enter_block_on();
-    loom::future::block_on(fut)
+    let parker = Arc::new(Parker {
+        woken: Mutex::new(false),
+        condvar: Condvar::new(),
+    });
+    let waker = Waker::from(parker.clone());
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = pin!(fut);
+    loop {
+        if let Poll::Ready(output) = fut.as_mut().poll(&mut cx) {
+            return output;
+        }
+        let mut woken = parker.woken.lock();
+        if *woken {
+            // Woken while polling (for example a waker slot that is busy
+            // asks for another poll): let the other threads of the model
+            // run first, or loom sees an endless spin.
+            drop(woken);
+            crate::loom::thread::yield_now();
+            woken = parker.woken.lock();
+        }
+        while !*woken {
+            parker.condvar.wait(&mut woken);
+        }
+        *woken = false;
+    }
 }

@@ -1,0 +1,281 @@
+//! loom models of the sync protocols, driven through the public API:
+//! oneshot's state word, the mpsc block list (blocks of 2 slots under
+//! loom, so a few messages cross, release and recycle blocks) and its
+//! waker slot, the batch semaphore's waiter queue (through `Mutex`,
+//! `RwLock` and `Semaphore`), `Notify`'s hand-off, broadcast and watch.
+//!
+//! Run with `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test
+//! -p weft --release --test sync_loom`.
+#![cfg(loom)]
+
+use loom::thread;
+use weft::sync::{mpsc, oneshot, Mutex};
+
+#[test]
+fn oneshot_send_vs_recv() {
+    loom::model(|| {
+        let (tx, rx) = oneshot::channel::<usize>();
+        let th = thread::spawn(move || {
+            let _ = tx.send(1);
+        });
+        assert_eq!(rx.blocking_recv(), Ok(1));
+        th.join().unwrap();
+    });
+}
+
+#[test]
+fn oneshot_send_vs_drop_rx() {
+    loom::model(|| {
+        let (tx, rx) = oneshot::channel::<Box<usize>>();
+        let th = thread::spawn(move || tx.send(Box::new(1)).is_ok());
+        drop(rx);
+        th.join().unwrap();
+    });
+}
+
+#[test]
+fn oneshot_drop_tx_vs_recv() {
+    loom::model(|| {
+        let (tx, rx) = oneshot::channel::<usize>();
+        let th = thread::spawn(move || drop(tx));
+        assert!(rx.blocking_recv().is_err());
+        th.join().unwrap();
+    });
+}
+
+#[test]
+fn oneshot_closed_vs_drop_rx() {
+    loom::model(|| {
+        let (mut tx, rx) = oneshot::channel::<usize>();
+        let th = thread::spawn(move || drop(rx));
+        weft_block_on_closed(&mut tx);
+        th.join().unwrap();
+    });
+}
+
+/// Polls `closed` until ready, yielding to the model between polls.
+fn weft_block_on_closed(tx: &mut oneshot::Sender<usize>) {
+    use std::task::{Context, Poll, Wake, Waker};
+    struct W;
+    impl Wake for W {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    let waker = Waker::from(std::sync::Arc::new(W));
+    let mut cx = Context::from_waker(&waker);
+    loop {
+        if let Poll::Ready(()) = tx.poll_closed(&mut cx) {
+            return;
+        }
+        thread::yield_now();
+    }
+}
+
+#[test]
+fn unbounded_two_senders_cross_blocks() {
+    loom::model(|| {
+        let (tx, mut rx) = mpsc::unbounded_channel::<usize>();
+        let tx2 = tx.clone();
+        let a = thread::spawn(move || {
+            tx.send(1).unwrap();
+            tx.send(2).unwrap();
+        });
+        let b = thread::spawn(move || {
+            tx2.send(10).unwrap();
+        });
+        let mut got = Vec::new();
+        while let Some(v) = rx.blocking_recv() {
+            got.push(v);
+        }
+        got.sort();
+        assert_eq!(got, [1, 2, 10]);
+        a.join().unwrap();
+        b.join().unwrap();
+    });
+}
+
+#[test]
+fn unbounded_one_sender_many_blocks() {
+    loom::model(|| {
+        let (tx, mut rx) = mpsc::unbounded_channel::<usize>();
+        let a = thread::spawn(move || {
+            for i in 0..5 {
+                tx.send(i).unwrap();
+            }
+        });
+        for i in 0..5 {
+            assert_eq!(rx.blocking_recv(), Some(i));
+        }
+        assert_eq!(rx.blocking_recv(), None);
+        a.join().unwrap();
+    });
+}
+
+#[test]
+fn bounded_backpressure() {
+    loom::model(|| {
+        let (tx, mut rx) = mpsc::channel::<usize>(1);
+        let a = thread::spawn(move || {
+            tx.blocking_send(1).unwrap();
+            tx.blocking_send(2).unwrap();
+        });
+        assert_eq!(rx.blocking_recv(), Some(1));
+        assert_eq!(rx.blocking_recv(), Some(2));
+        assert_eq!(rx.blocking_recv(), None);
+        a.join().unwrap();
+    });
+}
+
+#[test]
+fn mutex_two_threads() {
+    loom::model(|| {
+        let m = loom::sync::Arc::new(Mutex::new(0));
+        let m2 = m.clone();
+        let a = thread::spawn(move || {
+            *m2.blocking_lock() += 1;
+        });
+        *m.blocking_lock() += 1;
+        a.join().unwrap();
+        assert_eq!(*m.blocking_lock(), 2);
+    });
+}
+
+/// A `block_on` whose parking goes through loom's lock and condvar.
+mod local {
+    use loom::sync::{Condvar, Mutex};
+    use std::future::Future;
+    use std::pin::pin;
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+
+    struct Parker {
+        woken: Mutex<bool>,
+        cv: Condvar,
+    }
+    impl Wake for Parker {
+        fn wake(self: Arc<Self>) {
+            *self.woken.lock().unwrap() = true;
+            self.cv.notify_one();
+        }
+    }
+    pub(crate) fn block_on<F: Future>(f: F) -> F::Output {
+        let p = Arc::new(Parker {
+            woken: Mutex::new(false),
+            cv: Condvar::new(),
+        });
+        let waker = Waker::from(p.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut f = pin!(f);
+        loop {
+            if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+                return v;
+            }
+            let mut w = p.woken.lock().unwrap();
+            if *w {
+                drop(w);
+                loom::thread::yield_now();
+                w = p.woken.lock().unwrap();
+            }
+            while !*w {
+                w = p.cv.wait(w).unwrap();
+            }
+            *w = false;
+        }
+    }
+}
+
+#[test]
+fn notify_one_vs_notified() {
+    loom::model(|| {
+        let n = loom::sync::Arc::new(weft::sync::Notify::new());
+        let n2 = n.clone();
+        let th = thread::spawn(move || n2.notify_one());
+        local::block_on(n.notified());
+        th.join().unwrap();
+    });
+}
+
+#[test]
+fn notify_waiters_vs_enabled() {
+    loom::model(|| {
+        let n = loom::sync::Arc::new(weft::sync::Notify::new());
+        let mut notified = Box::pin(n.notified());
+        notified.as_mut().enable();
+        let n2 = n.clone();
+        let th = thread::spawn(move || n2.notify_waiters());
+        local::block_on(notified);
+        th.join().unwrap();
+    });
+}
+
+#[test]
+fn notify_dropped_pick_is_passed_on() {
+    loom::model(|| {
+        let n = loom::sync::Arc::new(weft::sync::Notify::new());
+        let mut a = Box::pin(n.notified());
+        a.as_mut().enable();
+        let mut b = Box::pin(n.notified());
+        b.as_mut().enable();
+        let n2 = n.clone();
+        let th = thread::spawn(move || n2.notify_one());
+        drop(a);
+        local::block_on(b);
+        th.join().unwrap();
+    });
+}
+
+#[test]
+fn rwlock_reader_vs_writer() {
+    loom::model(|| {
+        let l = loom::sync::Arc::new(weft::sync::RwLock::with_max_readers(0, 2));
+        let l2 = l.clone();
+        let th = thread::spawn(move || {
+            *l2.blocking_write() += 1;
+        });
+        let r = *l.blocking_read();
+        assert!(r == 0 || r == 1);
+        th.join().unwrap();
+        assert_eq!(*l.blocking_read(), 1);
+    });
+}
+
+#[test]
+fn semaphore_fifo_many() {
+    loom::model(|| {
+        let s = loom::sync::Arc::new(weft::sync::Semaphore::new(1));
+        let s2 = s.clone();
+        let th = thread::spawn(move || {
+            local::block_on(s2.acquire_many(2)).unwrap().forget();
+        });
+        s.add_permits(1);
+        th.join().unwrap();
+        assert_eq!(s.available_permits(), 0);
+    });
+}
+
+#[test]
+fn broadcast_send_vs_recv() {
+    loom::model(|| {
+        let (tx, mut rx) = weft::sync::broadcast::channel::<usize>(2);
+        let th = thread::spawn(move || {
+            tx.send(1).unwrap();
+            tx.send(2).unwrap();
+        });
+        assert_eq!(rx.blocking_recv(), Ok(1));
+        assert_eq!(rx.blocking_recv(), Ok(2));
+        assert!(rx.blocking_recv().is_err());
+        th.join().unwrap();
+    });
+}
+
+#[test]
+fn watch_send_vs_changed() {
+    loom::model(|| {
+        let (tx, mut rx) = weft::sync::watch::channel(0usize);
+        let th = thread::spawn(move || {
+            tx.send(1).unwrap();
+        });
+        let _ = local::block_on(rx.changed());
+        th.join().unwrap();
+        assert_eq!(*rx.borrow(), 1);
+    });
+}
