@@ -76,22 +76,27 @@ impl TcpStream {
     /// waits for the connect to finish.
     pub(crate) async fn connect_mio(socket: mio::net::TcpStream) -> io::Result<TcpStream> {
         let stream = TcpStream::new(socket)?;
-        // A connect finishes by making the socket writable, or by an error.
-        poll_fn(|cx| stream.io.poll_ready(cx, Direction::Write)).await?;
-        if let Some(error) = stream.io.get().take_error()? {
-            return Err(error);
-        }
-        // Writable but without a peer: the connect failed in a way the
-        // error slot did not record (seen on some platforms).
-        if let Err(error) = stream.io.get().peer_addr() {
-            if error.kind() == io::ErrorKind::NotConnected {
-                return Err(io::Error::new(
-                    io::ErrorKind::ConnectionRefused,
-                    "the connection was not established",
-                ));
+        loop {
+            // A connect finishes by making the socket writable, or by an
+            // error.
+            let event = poll_fn(|cx| stream.io.poll_ready(cx, Direction::Write)).await?;
+            if let Some(error) = stream.io.get().take_error()? {
+                return Err(error);
+            }
+            match stream.io.get().peer_addr() {
+                Ok(_) => return Ok(stream),
+                // Writable without a peer and without a hang-up: a wake-up
+                // before the handshake finished. Wait for the next event.
+                Err(error)
+                    if error.kind() == io::ErrorKind::NotConnected
+                        && !event.ready().is_write_closed()
+                        && !event.ready().is_error() =>
+                {
+                    stream.io.registration().clear_readiness(event);
+                }
+                Err(error) => return Err(error),
             }
         }
-        Ok(stream)
     }
 
     #[track_caller]

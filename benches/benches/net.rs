@@ -1,0 +1,404 @@
+//! Networking benches: TCP echo throughput and latency, accept rate, and
+//! an HTTP/1.1 hello-world served by hyper, with weft and tokio on the
+//! same number of worker threads in one process run.
+//!
+//! Run with `cargo bench -p weft-benches --bench net`; a name after `--`
+//! runs only the cases that contain it. Besides the harness's table of
+//! medians and ratios, the run ends with a table of round trips per
+//! second and the p50/p99 round-trip time of each echo case, measured in
+//! a fixed number of extra rounds.
+//!
+//! The cases:
+//!
+//! * `echo_<C>c_<S>`: `C` connections on one runtime, each sending a
+//!   message of `S` bytes and reading the echo back, over and over; the
+//!   echo server runs on the same runtime. Connections are made once and
+//!   reused, so this measures steady-state I/O, not connection setup.
+//! * `accept`: connections made and accepted as fast as possible (each
+//!   closed with a reset, so no `TIME_WAIT` piles up over the run).
+//! * `hyper_hello`: hyper's HTTP/1.1 server on the runtime under test,
+//!   loaded over keep-alive connections by a hyper client on a separate
+//!   single-thread tokio runtime driven from the bench thread (the same
+//!   client for both servers).
+//!
+//! smol is left out here: its networking lives in other crates
+//! (async-net, async-io), and the run must stay short on a small machine.
+
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
+use weft_benches::{tokio_runtime, weft_runtime, workers, Harness, Runner};
+
+/// An echo case: connections, message size, round trips per connection
+/// per iteration.
+#[derive(Clone, Copy)]
+struct EchoCase {
+    name: &'static str,
+    connections: usize,
+    message: usize,
+    rounds: usize,
+}
+
+const ECHO_CASES: [EchoCase; 4] = [
+    EchoCase { name: "echo_32c_64B", connections: 32, message: 64, rounds: 100 },
+    EchoCase { name: "echo_256c_64B", connections: 256, message: 64, rounds: 12 },
+    EchoCase { name: "echo_32c_16KiB", connections: 32, message: 16 * 1024, rounds: 25 },
+    EchoCase { name: "echo_256c_16KiB", connections: 256, message: 16 * 1024, rounds: 4 },
+];
+
+/// Connections per iteration of the accept case.
+const ACCEPTS: usize = 200;
+/// Client tasks making those connections.
+const ACCEPT_CLIENTS: usize = 8;
+/// Keep-alive connections and requests per connection per iteration of
+/// the hyper case.
+const HTTP_CONNECTIONS: usize = 32;
+const HTTP_REQUESTS: usize = 8;
+/// Extra rounds for the latency table.
+const LATENCY_ROUNDS: usize = 5;
+
+/// The same code for both runtimes: weft's API mirrors tokio's, so the
+/// module body is written once with `$rt` standing for the crate.
+macro_rules! runtime_impl {
+    ($module:ident, $rt:ident) => {
+        mod $module {
+            use std::net::SocketAddr;
+            use std::time::{Duration, Instant};
+
+            use $rt::io::{AsyncReadExt, AsyncWriteExt};
+            use $rt::net::{TcpListener, TcpStream};
+
+            /// Starts an echo server and makes `n` connections to it.
+            pub(crate) async fn echo_setup(n: usize) -> Vec<TcpStream> {
+                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let addr = listener.local_addr().unwrap();
+                $rt::spawn(async move {
+                    while let Ok((mut socket, _)) = listener.accept().await {
+                        socket.set_nodelay(true).unwrap();
+                        $rt::spawn(async move {
+                            let mut buf = vec![0; 32 * 1024];
+                            loop {
+                                let n = match socket.read(&mut buf).await {
+                                    Ok(0) | Err(_) => break,
+                                    Ok(n) => n,
+                                };
+                                if socket.write_all(&buf[..n]).await.is_err() {
+                                    break;
+                                }
+                            }
+                        });
+                    }
+                });
+                let mut streams = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let stream = TcpStream::connect(addr).await.unwrap();
+                    stream.set_nodelay(true).unwrap();
+                    streams.push(stream);
+                }
+                streams
+            }
+
+            /// Every connection does `rounds` round trips of `message`
+            /// bytes at once; returns the connections and, if `record`,
+            /// every round-trip time in nanoseconds.
+            pub(crate) async fn echo(
+                streams: Vec<TcpStream>,
+                message: usize,
+                rounds: usize,
+                record: bool,
+            ) -> (Vec<TcpStream>, Vec<u64>) {
+                let tasks: Vec<_> = streams
+                    .into_iter()
+                    .map(|mut stream| {
+                        $rt::spawn(async move {
+                            let out = vec![7u8; message];
+                            let mut back = vec![0u8; message];
+                            let mut times = Vec::with_capacity(if record { rounds } else { 0 });
+                            for _ in 0..rounds {
+                                let start = Instant::now();
+                                stream.write_all(&out).await.unwrap();
+                                stream.read_exact(&mut back).await.unwrap();
+                                if record {
+                                    times.push(start.elapsed().as_nanos() as u64);
+                                }
+                            }
+                            (stream, times)
+                        })
+                    })
+                    .collect();
+                let mut streams = Vec::with_capacity(tasks.len());
+                let mut times = Vec::new();
+                for task in tasks {
+                    let (stream, t) = task.await.unwrap();
+                    streams.push(stream);
+                    times.extend(t);
+                }
+                (streams, times)
+            }
+
+            pub(crate) async fn accept_listener() -> std::sync::Arc<TcpListener> {
+                std::sync::Arc::new(TcpListener::bind("127.0.0.1:0").await.unwrap())
+            }
+
+            /// `total` connections made by `clients` tasks and accepted by
+            /// one; each is closed with a reset.
+            pub(crate) async fn accept(listener: std::sync::Arc<TcpListener>, total: usize, clients: usize) {
+                let addr: SocketAddr = listener.local_addr().unwrap();
+                let acceptor = $rt::spawn(async move {
+                    for _ in 0..total {
+                        let (socket, _) = listener.accept().await.unwrap();
+                        // Linger zero resets the connection on drop, which
+                        // does not block (tokio deprecates the setter for
+                        // non-zero values).
+                        #[allow(deprecated)]
+                        socket.set_linger(Some(Duration::ZERO)).unwrap();
+                    }
+                });
+                let tasks: Vec<_> = (0..clients)
+                    .map(|_| {
+                        $rt::spawn(async move {
+                            for _ in 0..total / clients {
+                                // The server may accept and reset the
+                                // connection before the connect call sees
+                                // it finish; then connect reports the reset.
+                                let mut stream = match TcpStream::connect(addr).await {
+                                    Ok(stream) => stream,
+                                    Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => continue,
+                                    Err(e) => panic!("connect failed: {e}"),
+                                };
+                                // Wait for the server's reset: the
+                                // connection was accepted and closed.
+                                let mut byte = [0; 1];
+                                let _ = stream.read(&mut byte).await;
+                            }
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await.unwrap();
+                }
+                acceptor.await.unwrap();
+            }
+
+            /// A hyper HTTP/1.1 hello-world server; returns its address.
+            pub(crate) async fn hyper_server() -> SocketAddr {
+                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let addr = listener.local_addr().unwrap();
+                $rt::spawn(async move {
+                    while let Ok((socket, _)) = listener.accept().await {
+                        socket.set_nodelay(true).unwrap();
+                        $rt::spawn(async move {
+                            let service = hyper::service::service_fn(|_request| async {
+                                Ok::<_, std::convert::Infallible>(hyper::Response::new(
+                                    http_body_util::Full::new(bytes::Bytes::from_static(b"Hello, world!")),
+                                ))
+                            });
+                            let _ = hyper::server::conn::http1::Builder::new()
+                                .serve_connection(hyper_util::rt::TokioIo::new(socket), service)
+                                .await;
+                        });
+                    }
+                });
+                addr
+            }
+        }
+    };
+}
+
+runtime_impl!(weft_side, weft);
+runtime_impl!(tokio_side, tokio);
+
+/// The load client of the hyper case: keep-alive connections on a
+/// single-thread tokio runtime of its own.
+struct HttpClient {
+    rt: tokio::runtime::Runtime,
+    senders: Vec<hyper::client::conn::http1::SendRequest<http_body_util::Empty<bytes::Bytes>>>,
+    authority: String,
+}
+
+impl HttpClient {
+    fn new(addr: std::net::SocketAddr, connections: usize) -> HttpClient {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let senders = rt.block_on(async {
+            let mut senders = Vec::with_capacity(connections);
+            for _ in 0..connections {
+                let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+                stream.set_nodelay(true).unwrap();
+                let (sender, connection) =
+                    hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.unwrap();
+                tokio::spawn(connection);
+                senders.push(sender);
+            }
+            senders
+        });
+        HttpClient { rt, senders, authority: addr.to_string() }
+    }
+
+    /// Every connection sends `requests` requests, one after another.
+    fn run(&mut self, requests: usize) {
+        use http_body_util::BodyExt;
+        let senders = std::mem::take(&mut self.senders);
+        let authority = self.authority.clone();
+        self.senders = self.rt.block_on(async move {
+            let tasks: Vec<_> = senders
+                .into_iter()
+                .map(|mut sender| {
+                    let authority = authority.clone();
+                    tokio::spawn(async move {
+                        for _ in 0..requests {
+                            let request = hyper::Request::builder()
+                                .uri("/")
+                                .header("host", authority.as_str())
+                                .body(http_body_util::Empty::new())
+                                .unwrap();
+                            let response = sender.send_request(request).await.unwrap();
+                            assert_eq!(response.status(), 200);
+                            let body = response.into_body().collect().await.unwrap().to_bytes();
+                            assert_eq!(body.len(), 13);
+                        }
+                        sender
+                    })
+                })
+                .collect();
+            let mut senders = Vec::with_capacity(tasks.len());
+            for task in tasks {
+                senders.push(task.await.unwrap());
+            }
+            senders
+        });
+    }
+}
+
+fn percentile(sorted: &[u64], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    Duration::from_nanos(sorted[index])
+}
+
+fn fmt_us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+/// Round trips per second (median over the rounds), p50 and p99.
+struct Latency {
+    per_second: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+fn latency_of(mut run: impl FnMut() -> Vec<u64>, round_trips: usize) -> Latency {
+    let mut all = Vec::new();
+    let mut rates = Vec::new();
+    for _ in 0..LATENCY_ROUNDS {
+        let start = Instant::now();
+        let times = run();
+        rates.push(round_trips as f64 / start.elapsed().as_secs_f64());
+        all.extend(times);
+    }
+    all.sort_unstable();
+    rates.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    Latency { per_second: rates[rates.len() / 2], p50: percentile(&all, 0.5), p99: percentile(&all, 0.99) }
+}
+
+fn main() {
+    let n = workers();
+    let weft = weft_runtime(n);
+    let tokio = tokio_runtime(n);
+    let mut h = Harness::with_times("net", Duration::from_millis(500), Duration::from_secs(2));
+    let args: Vec<String> = std::env::args().collect();
+    let bench_mode = args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test");
+    let filter = args.iter().skip(1).find(|a| !a.starts_with('-')).cloned();
+    let wanted = |case: &str| filter.as_deref().is_none_or(|f| case.contains(f));
+
+    let mut latency_rows = Vec::new();
+    for case in ECHO_CASES {
+        if !wanted(case.name) {
+            continue;
+        }
+        let weft_conns = RefCell::new(Some(weft.block_on(weft_side::echo_setup(case.connections))));
+        let tokio_conns = RefCell::new(Some(tokio.block_on(tokio_side::echo_setup(case.connections))));
+        let weft_run = |record: bool| {
+            let streams = weft_conns.borrow_mut().take().unwrap();
+            let (streams, times) = weft.block_on(weft_side::echo(streams, case.message, case.rounds, record));
+            *weft_conns.borrow_mut() = Some(streams);
+            times
+        };
+        let tokio_run = |record: bool| {
+            let streams = tokio_conns.borrow_mut().take().unwrap();
+            let (streams, times) = tokio.block_on(tokio_side::echo(streams, case.message, case.rounds, record));
+            *tokio_conns.borrow_mut() = Some(streams);
+            times
+        };
+        h.bench(
+            case.name,
+            &mut [
+                Runner::new("weft", || {
+                    weft_run(false);
+                }),
+                Runner::new("tokio", || {
+                    tokio_run(false);
+                }),
+            ],
+        );
+        if bench_mode {
+            let round_trips = case.connections * case.rounds;
+            let w = latency_of(|| weft_run(true), round_trips);
+            let t = latency_of(|| tokio_run(true), round_trips);
+            latency_rows.push((case.name, w, t));
+        }
+    }
+
+    if wanted("accept") {
+        let weft_listener = weft.block_on(weft_side::accept_listener());
+        let tokio_listener = tokio.block_on(tokio_side::accept_listener());
+        h.bench(
+            "accept",
+            &mut [
+                Runner::new("weft", || weft.block_on(weft_side::accept(weft_listener.clone(), ACCEPTS, ACCEPT_CLIENTS))),
+                Runner::new("tokio", || {
+                    tokio.block_on(tokio_side::accept(tokio_listener.clone(), ACCEPTS, ACCEPT_CLIENTS))
+                }),
+            ],
+        );
+    }
+
+    if wanted("hyper_hello") {
+        let weft_addr = weft.block_on(weft_side::hyper_server());
+        let tokio_addr = tokio.block_on(tokio_side::hyper_server());
+        let mut weft_client = HttpClient::new(weft_addr, HTTP_CONNECTIONS);
+        let mut tokio_client = HttpClient::new(tokio_addr, HTTP_CONNECTIONS);
+        h.bench(
+            "hyper_hello",
+            &mut [
+                Runner::new("weft", || weft_client.run(HTTP_REQUESTS)),
+                Runner::new("tokio", || tokio_client.run(HTTP_REQUESTS)),
+            ],
+        );
+    }
+
+    h.finish();
+
+    if !latency_rows.is_empty() {
+        println!(
+            "## net echo: round trips per second and round-trip time ({n} workers, {LATENCY_ROUNDS} rounds each)"
+        );
+        println!();
+        println!("| case | weft RT/s | tokio RT/s | weft/tokio RT/s | weft p50 | tokio p50 | weft p99 | tokio p99 |");
+        println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (name, w, t) in &latency_rows {
+            println!(
+                "| {name} | {:.0} | {:.0} | {:.2}x | {} | {} | {} | {} |",
+                w.per_second,
+                t.per_second,
+                w.per_second / t.per_second,
+                fmt_us(w.p50),
+                fmt_us(t.p50),
+                fmt_us(w.p99),
+                fmt_us(t.p99)
+            );
+        }
+        println!();
+    }
+}
