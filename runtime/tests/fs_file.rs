@@ -6,8 +6,8 @@ mod fs_support;
 use fs_support::both;
 use std::io::{ErrorKind, SeekFrom};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use weft::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use weft::fs::{File, OpenOptions};
+use weft::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 fn pattern(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 31 % 251) as u8).collect()

@@ -6,8 +6,31 @@ fn runtime() -> crate::runtime::Runtime {
     crate::runtime::Builder::new_current_thread().enable_all().build().unwrap()
 }
 
+/// Runs `body` on its own thread and fails the test if it takes more than
+/// a minute, instead of hanging the test binary.
+fn bounded(body: impl FnOnce() + Send + 'static) {
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        body();
+        let _ = done_tx.send(());
+    });
+    match done_rx.recv_timeout(std::time::Duration::from_secs(60)) {
+        Ok(()) => thread.join().unwrap(),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            if let Err(panic) = thread.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("the test did not finish within a minute"),
+    }
+}
+
 #[test]
 fn exit_is_noticed_through_sigchld_without_pidfd() {
+    bounded(exit_through_sigchld);
+}
+
+fn exit_through_sigchld() {
     let rt = runtime();
     rt.block_on(async {
         let mut children = Vec::new();
@@ -31,6 +54,11 @@ fn exit_is_noticed_through_sigchld_without_pidfd() {
 #[cfg(target_os = "linux")]
 #[test]
 fn linux_uses_pidfd_when_it_can() {
+    bounded(linux_pidfd);
+}
+
+#[cfg(target_os = "linux")]
+fn linux_pidfd() {
     let rt = runtime();
     rt.block_on(async {
         let std = std::process::Command::new("true").stdout(Stdio::null()).spawn().unwrap();
@@ -43,6 +71,10 @@ fn linux_uses_pidfd_when_it_can() {
 
 #[test]
 fn orphans_are_collected_once_they_exit() {
+    bounded(orphans_collected);
+}
+
+fn orphans_collected() {
     let rt = runtime();
     rt.block_on(async {
         let mut std = std::process::Command::new("cat").stdin(Stdio::piped()).spawn().unwrap();
