@@ -8,7 +8,7 @@ use std::task::{ready, Context, Poll};
 
 use weft_reactor::Direction;
 
-use super::TcpStream;
+use super::{TcpSocket, TcpStream};
 use crate::io::evented::Evented;
 use crate::io::Interest;
 use crate::net::addr::{each_addr, ToSocketAddrs};
@@ -45,6 +45,9 @@ pub struct TcpListener {
     io: Evented<mio::net::TcpListener>,
 }
 
+/// Queue length of not-yet-accepted connections for [`TcpListener::bind`].
+const BACKLOG: u32 = 1024;
+
 impl TcpListener {
     /// Binds a listener to `addr` (trying each address it resolves to
     /// until one binds) with `SO_REUSEADDR` set and a backlog of 1024.
@@ -62,7 +65,14 @@ impl TcpListener {
     /// Outside a weft runtime, or on one built without I/O.
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
         each_addr(addr, |addr| async move {
-            TcpListener::new(mio::net::TcpListener::bind(addr)?)
+            // Through `TcpSocket` rather than mio's `bind`, whose backlog is
+            // 128: a server taking thousands of connections at once would
+            // see the kernel drop SYNs past that and clients retry seconds
+            // later.
+            let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+            socket.set_reuseaddr(true)?;
+            socket.bind(addr)?;
+            socket.listen(BACKLOG)
         })
         .await
     }
