@@ -34,6 +34,15 @@ pub(super) struct TimerShared {
 }
 
 impl TimerShared {
+    /// An `IDLE` shared part on `shard`, holding `waker`.
+    fn new(shard: usize, waker: Waker) -> TimerShared {
+        TimerShared {
+            state: AtomicU32::new(IDLE),
+            shard,
+            waker: Mutex::new(Some(waker)),
+        }
+    }
+
     fn state(&self) -> u32 {
         // Acquire pairs with the Release stores, so an owner that sees
         // `FIRED` also sees everything the driver did before firing.
@@ -209,16 +218,19 @@ impl TimerEntry {
             return Poll::Ready(Err(Error::shutdown()));
         }
         let tick = inner.deadline_to_tick(self.deadline);
-        let shard_count = inner.shards.len();
-        let shared = self.shared.get_or_insert_with(|| {
-            Arc::new(TimerShared {
-                state: AtomicU32::new(IDLE),
-                shard: shard_hint % shard_count,
-                waker: Mutex::new(None),
-            })
-        });
-        // The waker goes in before the timer becomes reachable.
-        shared.register_waker(waker);
+        // The waker goes in before the timer becomes reachable: a new
+        // shared part is born holding it, so the first registration of a
+        // timer takes no waker lock.
+        let shared = match &self.shared {
+            Some(shared) => {
+                shared.register_waker(waker);
+                shared
+            }
+            None => self.shared.insert(Arc::new(TimerShared::new(
+                shard_hint % inner.shards.len(),
+                waker.clone(),
+            ))),
+        };
         let mut state = inner.shards[shared.shard].lock();
         if state.shutdown {
             return Poll::Ready(Err(Error::shutdown()));
@@ -292,7 +304,7 @@ impl Drop for TimerEntry {
         let mut state = self.handle.inner.shards[shared.shard].lock();
         let removed = state.wheel.remove(key);
         drop(state);
-        // Our own Arc clone, dropped outside the lock.
+        // The wheel's Arc clone, dropped outside the lock.
         drop(removed);
     }
 }
