@@ -11,7 +11,11 @@
 
 use crate::coop;
 use crate::loom::sync::atomic::{AtomicBool, Ordering::SeqCst};
-use crate::loom::sync::{Arc, Mutex};
+use crate::loom::sync::Mutex;
+// The scheduler handle is an API type shared with the `weft` crate (and a
+// method receiver), so it is a plain std `Arc` in every build, as in
+// `park/mod.rs`.
+use std::sync::Arc;
 use crate::park::{Park, ParkThread, Unpark};
 use crate::task::{Id, JoinHandle, Notified, OwnedTasks, Schedule, Task};
 use crate::Config;

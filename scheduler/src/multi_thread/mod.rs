@@ -10,10 +10,18 @@ mod park;
 mod queue;
 mod worker;
 
+#[cfg(loom)]
+#[doc(hidden)]
+pub mod loom_internals;
+
 use crate::blocking;
 use crate::config::Config;
 use crate::loom::sync::atomic::{fence, AtomicBool, Ordering::SeqCst};
-use crate::loom::sync::{Arc, Mutex};
+use crate::loom::sync::Mutex;
+// The scheduler handle is an API type shared with the `weft` crate (and a
+// method receiver), so it is a plain std `Arc` in every build, as in
+// `park/mod.rs`.
+use std::sync::Arc;
 use crate::park::Park;
 use crate::task::{Id, JoinHandle, Notified, OwnedTasks, Schedule, Task};
 use std::fmt;
@@ -38,7 +46,7 @@ struct Shared {
     is_shutdown: AtomicBool,
     #[allow(clippy::vec_box)] // cores move in and out of boxes as they are handed around
     finished_cores: Mutex<Vec<Box<worker::Core>>>,
-    driver: Arc<SharedDriver>,
+    driver: crate::loom::sync::Arc<SharedDriver>,
     blocking: blocking::Spawner,
     config: Config,
 }

@@ -12,7 +12,7 @@
 //! one is remembered.
 
 use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use crate::loom::sync::{Arc, Condvar, Mutex};
+use crate::loom::sync::{Arc, Condvar, Mutex, MutexGuard};
 use crate::park::{Park, Unpark};
 use std::time::Duration;
 
@@ -25,17 +25,74 @@ const NOTIFIED: usize = 3;
 pub(crate) struct SharedDriver {
     driver: Mutex<Box<dyn Park>>,
     unpark: std::sync::Arc<dyn Unpark>,
+    /// Under loom, the "driver is taken" flag that `try_lock` decides on.
+    /// loom 0.7's `Mutex::try_lock` can block the trying thread until the
+    /// holder lets go, which here (the holder sleeps in the driver until
+    /// unparked) would be reported as a deadlock that the real code
+    /// cannot reach; a compare-exchange on this flag is a try that never
+    /// blocks.
+    #[cfg(loom)]
+    busy: crate::loom::sync::atomic::AtomicBool,
+}
+
+/// The shared driver, held by the worker that sleeps in it or polls it.
+pub(crate) struct DriverGuard<'a> {
+    guard: MutexGuard<'a, Box<dyn Park>>,
+    #[cfg(loom)]
+    busy: &'a crate::loom::sync::atomic::AtomicBool,
+}
+
+impl DriverGuard<'_> {
+    fn park(&mut self, timeout: Option<Duration>) {
+        self.guard.park(timeout);
+    }
+}
+
+#[cfg(loom)]
+impl Drop for DriverGuard<'_> {
+    fn drop(&mut self) {
+        // The guard field is dropped after this, which is fine: the next
+        // taker of the flag may block on the mutex only until then.
+        self.busy.store(false, SeqCst);
+    }
 }
 
 impl SharedDriver {
     pub(crate) fn new(driver: Box<dyn Park>) -> Arc<SharedDriver> {
         let unpark = driver.unparker();
-        Arc::new(SharedDriver { driver: Mutex::new(driver), unpark })
+        Arc::new(SharedDriver {
+            driver: Mutex::new(driver),
+            unpark,
+            #[cfg(loom)]
+            busy: crate::loom::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    /// Takes the driver if no other worker holds it.
+    #[cfg(not(loom))]
+    fn try_lock(&self) -> Option<DriverGuard<'_>> {
+        self.driver.try_lock().map(|guard| DriverGuard { guard })
+    }
+
+    /// Takes the driver if no other worker holds it (see `busy`).
+    #[cfg(loom)]
+    fn try_lock(&self) -> Option<DriverGuard<'_>> {
+        if self.busy.compare_exchange(false, true, SeqCst, SeqCst).is_err() {
+            return None;
+        }
+        Some(DriverGuard { guard: self.driver.lock(), busy: &self.busy })
     }
 
     /// Shuts the driver down (the last worker does this at shutdown).
     pub(crate) fn shutdown(&self) {
         self.driver.lock().shutdown();
+    }
+
+    /// Takes the driver for a loom model, as a worker sleeping in it
+    /// would; `None` if a worker holds it.
+    #[cfg(loom)]
+    pub(crate) fn hold(&self) -> Option<DriverGuard<'_>> {
+        self.try_lock()
     }
 }
 
@@ -72,13 +129,17 @@ impl Parker {
         if inner.state.compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst).is_ok() {
             return;
         }
-        if let Some(mut driver) = inner.shared.driver.try_lock() {
+        if let Some(mut driver) = inner.shared.try_lock() {
             if inner.state.compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst).is_err() {
                 inner.state.store(EMPTY, SeqCst);
                 return;
             }
             driver.park(None);
-            inner.state.store(EMPTY, SeqCst);
+            // A swap, not a store: reading the unparker's NOTIFIED makes
+            // this thread acquire what the unparker published before
+            // unparking (loom checks that edge; it does not model the
+            // SeqCst total order a plain store would rely on).
+            inner.state.swap(EMPTY, SeqCst);
         } else {
             let mut guard = inner.lock.lock();
             if inner.state.compare_exchange(EMPTY, PARKED_CONDVAR, SeqCst, SeqCst).is_err() {
@@ -96,7 +157,7 @@ impl Parker {
 
     /// Does the driver's non-blocking work if no other worker holds it.
     pub(crate) fn poll_driver(&mut self) {
-        if let Some(mut driver) = self.inner.shared.driver.try_lock() {
+        if let Some(mut driver) = self.inner.shared.try_lock() {
             driver.park(Some(Duration::ZERO));
         }
     }

@@ -19,7 +19,11 @@ use super::park::Parker;
 use super::queue::Local;
 use super::Handle;
 use crate::config::run_callback;
-use crate::loom::sync::{Arc, Mutex};
+use crate::loom::sync::Mutex;
+// The scheduler handle is an API type shared with the `weft` crate (and a
+// method receiver), so it is a plain std `Arc` in every build, as in
+// `park/mod.rs`.
+use std::sync::Arc;
 use crate::task::Notified;
 use std::cell::{Cell, RefCell};
 use std::ptr;
