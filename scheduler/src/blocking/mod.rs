@@ -200,7 +200,15 @@ impl Spawner {
             return Ok(());
         }
         shared.queue.push_back(job);
-        if shared.idle > shared.notified {
+        // Mutant `blocking_ignores_notified` (loom builds only): an idle
+        // thread that another spawn already claimed counts as free again,
+        // so two jobs can end up relying on one thread.
+        let free_idle = if cfg!(weft_loom_mutant = "blocking_ignores_notified") {
+            shared.idle > 0
+        } else {
+            shared.idle > shared.notified
+        };
+        if free_idle {
             shared.notified += 1;
             inner.work.notify_one();
             return Ok(());

@@ -66,7 +66,10 @@ impl Idle {
             return None;
         }
         let mut sleepers = self.sleepers.lock();
-        if !self.should_wake() {
+        // Mutant `sched_notify_skips_recheck` (loom builds only): trust the
+        // unlocked check, so two producers of one burst can wake two
+        // workers while the first is already searching.
+        if !cfg!(weft_loom_mutant = "sched_notify_skips_recheck") && !self.should_wake() {
             return None;
         }
         let worker = sleepers.pop()?;
@@ -97,7 +100,10 @@ impl Idle {
         let dec = UNPARKED_ONE | usize::from(is_searching);
         let prev = self.state.fetch_sub(dec, SeqCst);
         sleepers.push(worker);
-        is_searching && searching(prev) == 1
+        // Mutant `sched_park_forgets_last_searcher` (loom builds only): the
+        // last searcher is never told, so it skips the re-check of the
+        // queues before sleeping.
+        is_searching && searching(prev) == 1 && !cfg!(weft_loom_mutant = "sched_park_forgets_last_searcher")
     }
 
     /// A parked worker woke up on its own (work arrived in its own queue).

@@ -169,7 +169,12 @@ impl Unparker {
         match inner.state.swap(NOTIFIED, SeqCst) {
             EMPTY | NOTIFIED => {}
             PARKED_CONDVAR => {
-                drop(inner.lock.lock());
+                // Mutant `sched_unpark_skips_lock` (loom builds only): notify
+                // without taking the lock, so the notification can fall
+                // between the parker's state change and its wait.
+                if !cfg!(weft_loom_mutant = "sched_unpark_skips_lock") {
+                    drop(inner.lock.lock());
+                }
                 inner.cvar.notify_one();
             }
             PARKED_DRIVER => inner.shared.unpark.unpark(),

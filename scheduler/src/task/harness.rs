@@ -109,7 +109,11 @@ fn complete<F: Future, S: Schedule>(cell: &Cell<F, S>) {
                 // SAFETY: JOIN_WAKER set: the `JoinHandle` does not write the
                 // slot until the bit is cleared below.
                 if let Some(waker) = unsafe { &*w } {
-                    waker.wake_by_ref();
+                    // Mutant `task_complete_skips_join_wake` (loom builds
+                    // only): the awaiting task is never told.
+                    if !cfg!(weft_loom_mutant = "task_complete_skips_join_wake") {
+                        waker.wake_by_ref();
+                    }
                 }
             });
             let after = header.state.unset_join_waker_after_complete();

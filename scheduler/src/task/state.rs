@@ -156,7 +156,9 @@ impl State {
             if s.is_cancelled() {
                 return (None, ToIdle::Cancel);
             }
-            if s.is_notified() {
+            // Mutant `task_idle_drops_notified` (loom builds only): a wake
+            // that arrived during the poll is ignored and the task goes idle.
+            if s.is_notified() && !cfg!(weft_loom_mutant = "task_idle_drops_notified") {
                 // Keep the runner's reference for the resubmission.
                 return (Some(s.0 & !RUNNING), ToIdle::Notified);
             }
@@ -167,7 +169,10 @@ impl State {
 
     /// Marks the future finished. Returns the word as it was just before.
     pub(crate) fn transition_to_complete(&self) -> Snapshot {
-        let prev = Snapshot(self.word.fetch_xor(RUNNING | COMPLETE, AcqRel));
+        // Mutant `task_complete_relaxed` (loom builds only): completion no
+        // longer publishes the output written before it.
+        let order = if cfg!(weft_loom_mutant = "task_complete_relaxed") { Relaxed } else { AcqRel };
+        let prev = Snapshot(self.word.fetch_xor(RUNNING | COMPLETE, order));
         debug_assert!(prev.is_running() && !prev.is_complete(), "{prev:?}");
         prev
     }
