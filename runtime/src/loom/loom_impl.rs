@@ -84,7 +84,12 @@ pub(crate) fn spin_loop() {
     loom::thread::yield_now();
 }
 
+/// loom's `thread_local!` has no `const { .. }` initialiser form; such a
+/// declaration is forwarded with the plain initialiser instead.
 macro_rules! weft_thread_local {
+    ($(#[$attr:meta])* $vis:vis static $name:ident: $t:ty = const { $init:expr } $(;)?) => {
+        loom::thread_local! { $(#[$attr])* $vis static $name: $t = $init; }
+    };
     ($($tt:tt)*) => { loom::thread_local! { $($tt)* } };
 }
 pub(crate) use weft_thread_local as thread_local;
