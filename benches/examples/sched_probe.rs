@@ -5,13 +5,14 @@
 //! cargo run --release -p weft-benches --example sched_probe -- <case> <runtime> [iterations]
 //! ```
 //!
-//! `case` is `yield_many`, `remote_busy` or `spawn_local`; `runtime` is
-//! `weft` or `tokio`. `PROBE_GLOBAL_QUEUE_INTERVAL` and
-//! `PROBE_EVENT_INTERVAL` set those builder options on both runtimes.
-//! Prints the median time of one iteration.
+//! `case` is `yield_many`, `remote_busy`, `spawn_local` or
+//! `from_block_on`; `runtime` is `weft` or `tokio`.
+//! `PROBE_GLOBAL_QUEUE_INTERVAL` and `PROBE_EVENT_INTERVAL` set those
+//! builder options on both runtimes. Prints the median time of one
+//! iteration and how many times per iteration a worker parked.
 
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -19,13 +20,21 @@ const SPAWN: usize = 10_000;
 const YIELD_TASKS: usize = 200;
 const YIELDS: usize = 1_000;
 
+/// Worker parks so far, counted by the `on_thread_park` callbacks.
+static PARKS: AtomicUsize = AtomicUsize::new(0);
+
+/// Yields made by the busy tasks of `remote_busy` so far.
+static BUSY_YIELDS: AtomicUsize = AtomicUsize::new(0);
+
 fn env_u32(name: &str) -> Option<u32> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
 
 fn weft_rt(workers: usize) -> weft::runtime::Runtime {
     let mut b = weft::runtime::Builder::new_multi_thread();
-    b.worker_threads(workers).enable_all();
+    b.worker_threads(workers).enable_all().on_thread_park(|| {
+        PARKS.fetch_add(1, Ordering::Relaxed);
+    });
     if let Some(n) = env_u32("PROBE_GLOBAL_QUEUE_INTERVAL") {
         b.global_queue_interval(n);
     }
@@ -37,7 +46,9 @@ fn weft_rt(workers: usize) -> weft::runtime::Runtime {
 
 fn tokio_rt(workers: usize) -> tokio::runtime::Runtime {
     let mut b = tokio::runtime::Builder::new_multi_thread();
-    b.worker_threads(workers).enable_all();
+    b.worker_threads(workers).enable_all().on_thread_park(|| {
+        PARKS.fetch_add(1, Ordering::Relaxed);
+    });
     if let Some(n) = env_u32("PROBE_GLOBAL_QUEUE_INTERVAL") {
         b.global_queue_interval(n);
     }
@@ -78,6 +89,7 @@ macro_rules! cases {
                         let stop = stop.clone();
                         rt.spawn(async move {
                             while !stop.load(Ordering::Relaxed) {
+                                BUSY_YIELDS.fetch_add(1, Ordering::Relaxed);
                                 $yield().await;
                             }
                         })
@@ -92,6 +104,15 @@ macro_rules! cases {
                 stop.store(true, Ordering::Relaxed);
                 rt.block_on(async {
                     for task in busy {
+                        task.await.unwrap();
+                    }
+                });
+            }
+
+            pub(crate) fn from_block_on(rt: &$rt) {
+                rt.block_on(async {
+                    let tasks: Vec<_> = (0..SPAWN).map(|i| $spawn(async move { black_box(i) })).collect();
+                    for task in tasks {
                         task.await.unwrap();
                     }
                 });
@@ -130,6 +151,7 @@ fn main() {
                 "yield_many" => Box::new(move || weft_cases::yield_many(&rt)),
                 "remote_busy" => Box::new(move || weft_cases::remote_busy(&rt, workers)),
                 "spawn_local" => Box::new(move || weft_cases::spawn_local(&rt)),
+                "from_block_on" => Box::new(move || weft_cases::from_block_on(&rt)),
                 other => panic!("unknown case {other}"),
             }
         }
@@ -139,18 +161,44 @@ fn main() {
                 "yield_many" => Box::new(move || tokio_cases::yield_many(&rt)),
                 "remote_busy" => Box::new(move || tokio_cases::remote_busy(&rt, workers)),
                 "spawn_local" => Box::new(move || tokio_cases::spawn_local(&rt)),
+                "from_block_on" => Box::new(move || tokio_cases::from_block_on(&rt)),
                 other => panic!("unknown case {other}"),
             }
         }
         other => panic!("unknown runtime {other} (weft or tokio)"),
     };
+    run();
+    let parks_before = PARKS.load(Ordering::Relaxed);
+    let yields_before = BUSY_YIELDS.load(Ordering::Relaxed);
+    let mut cpu = Vec::with_capacity(iterations);
     let mut times: Vec<_> = (0..iterations)
         .map(|_| {
+            let cpu_start = cpu_time();
             let start = Instant::now();
             run();
-            start.elapsed()
+            let wall = start.elapsed();
+            cpu.push(cpu_time() - cpu_start);
+            wall
         })
         .collect();
     times.sort_unstable();
-    println!("{case} {runtime}: median {:?} over {iterations} iterations", times[times.len() / 2]);
+    cpu.sort_unstable();
+    let parks = PARKS.load(Ordering::Relaxed) - parks_before;
+    let yields = BUSY_YIELDS.load(Ordering::Relaxed) - yields_before;
+    println!(
+        "{case} {runtime}: median wall {:?}, cpu {:?} over {iterations} iterations; per iteration: {:.1} worker parks, {:.0} busy-task yields",
+        times[times.len() / 2],
+        cpu[cpu.len() / 2],
+        parks as f64 / iterations as f64,
+        yields as f64 / iterations as f64
+    );
+}
+
+/// CPU time used so far by every thread of this process.
+fn cpu_time() -> std::time::Duration {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec for the whole call.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed");
+    std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
