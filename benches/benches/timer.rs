@@ -230,9 +230,8 @@ fn smol_timeout_ready(rt: &SmolRuntime) {
 
 fn weft_sleep_many(rt: &weft::runtime::Runtime) {
     rt.block_on(rt.spawn(async {
-        let tasks: Vec<_> = (0..SLEEPS)
-            .map(|_| weft::spawn(async { weft::time::sleep(Duration::from_millis(1)).await }))
-            .collect();
+        let tasks: Vec<_> =
+            (0..SLEEPS).map(|_| weft::spawn(async { weft::time::sleep(Duration::from_millis(1)).await })).collect();
         for task in tasks {
             task.await.unwrap();
         }
@@ -242,9 +241,8 @@ fn weft_sleep_many(rt: &weft::runtime::Runtime) {
 
 fn tokio_sleep_many(rt: &tokio::runtime::Runtime) {
     rt.block_on(rt.spawn(async {
-        let tasks: Vec<_> = (0..SLEEPS)
-            .map(|_| tokio::spawn(async { tokio::time::sleep(Duration::from_millis(1)).await }))
-            .collect();
+        let tasks: Vec<_> =
+            (0..SLEEPS).map(|_| tokio::spawn(async { tokio::time::sleep(Duration::from_millis(1)).await })).collect();
         for task in tasks {
             task.await.unwrap();
         }

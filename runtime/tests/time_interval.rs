@@ -22,7 +22,12 @@ async fn expect(interval: &mut Interval, start: Instant, at: Option<u64>) {
         Some(at) => Poll::Ready(start + ms(at)),
         None => Poll::Pending,
     };
-    assert_eq!(poll_tick(interval).await, expected, "at {:?} after the start", Instant::now() - start);
+    assert_eq!(
+        poll_tick(interval).await,
+        expected,
+        "at {:?} after the start",
+        Instant::now() - start
+    );
 }
 
 #[weft::test(start_paused = true)]
@@ -97,7 +102,11 @@ async fn skip_drops_missed_ticks_and_keeps_the_alignment() {
 #[weft::test(start_paused = true)]
 async fn a_tick_a_few_ms_late_is_not_missed() {
     let _wd = guard();
-    for behavior in [MissedTickBehavior::Burst, MissedTickBehavior::Delay, MissedTickBehavior::Skip] {
+    for behavior in [
+        MissedTickBehavior::Burst,
+        MissedTickBehavior::Delay,
+        MissedTickBehavior::Skip,
+    ] {
         let start = Instant::now();
         let mut i = interval_at(start, ms(100));
         i.set_missed_tick_behavior(behavior);

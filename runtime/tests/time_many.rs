@@ -12,8 +12,18 @@ use weft::time::{sleep, sleep_until, timeout, Instant, Sleep};
 
 fn runtimes() -> Vec<(&'static str, Runtime)> {
     vec![
-        ("current_thread", Builder::new_current_thread().enable_all().build().unwrap()),
-        ("multi_thread", Builder::new_multi_thread().worker_threads(4).enable_all().build().unwrap()),
+        (
+            "current_thread",
+            Builder::new_current_thread().enable_all().build().unwrap(),
+        ),
+        (
+            "multi_thread",
+            Builder::new_multi_thread()
+                .worker_threads(4)
+                .enable_all()
+                .build()
+                .unwrap(),
+        ),
     ]
 }
 
@@ -48,7 +58,10 @@ fn many_tasks_sleep_and_none_wakes_early() {
                 for &(deadline, at) in &woke {
                     assert!(at >= deadline, "{flavor}: woke {:?} early", deadline - at);
                 }
-                assert!(woke.windows(2).all(|w| w[0].1 <= w[1].1), "{flavor}: out of order");
+                assert!(
+                    woke.windows(2).all(|w| w[0].1 <= w[1].1),
+                    "{flavor}: out of order"
+                );
             }
         });
     }
@@ -95,7 +108,12 @@ fn timeouts_from_many_tasks() {
                         // Odd tasks wait longer than their limit.
                         let work = if i % 2 == 0 { ms(1) } else { ms(200) };
                         let limit = ms(20);
-                        (i, timeout(limit, sleep(work)).await.is_ok(), start.elapsed(), limit)
+                        (
+                            i,
+                            timeout(limit, sleep(work)).await.is_ok(),
+                            start.elapsed(),
+                            limit,
+                        )
                     })
                 })
                 .collect();

@@ -32,7 +32,10 @@ async fn advance_moves_time_and_fires_due_timers() {
 
     advance(ms(50)).await;
     assert_eq!(Instant::now(), start + ms(50));
-    assert!(short.is_elapsed(), "advance returned before firing a timer it moved past");
+    assert!(
+        short.is_elapsed(),
+        "advance returned before firing a timer it moved past"
+    );
     assert!(!long.is_elapsed());
 
     advance(ms(50)).await;
@@ -51,7 +54,10 @@ async fn advance_lets_woken_tasks_run() {
     });
     weft::task::yield_now().await; // let the task register its sleep
     advance(ms(20)).await;
-    assert!(done.load(Ordering::SeqCst), "the woken task did not run before advance returned");
+    assert!(
+        done.load(Ordering::SeqCst),
+        "the woken task did not run before advance returned"
+    );
     task.await.unwrap();
 }
 
@@ -135,14 +141,19 @@ fn current_thread_rt() -> weft::runtime::Runtime {
 }
 
 fn multi_thread_rt() -> weft::runtime::Runtime {
-    Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap()
+    Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 /// Runs `f` inside `rt` and returns its panic message.
 fn panic_in(rt: &weft::runtime::Runtime, f: impl FnOnce() + Send + 'static) -> String {
     let _wd = guard();
     let _enter = rt.enter();
-    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).expect_err("expected a panic");
+    let payload =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).expect_err("expected a panic");
     panic_message(payload)
 }
 
@@ -179,7 +190,9 @@ fn pause_resume_and_advance_need_the_current_thread_runtime() {
     for msg in [
         panic_in(&rt, pause),
         panic_in(&rt, resume),
-        panic_in(&rt, || weft::runtime::Handle::current().block_on(advance(ms(1)))),
+        panic_in(&rt, || {
+            weft::runtime::Handle::current().block_on(advance(ms(1)))
+        }),
     ] {
         assert!(msg.contains("needs the current_thread runtime"), "{msg}");
     }
@@ -216,8 +229,11 @@ fn timers_without_enable_time_panic_with_the_fix() {
 #[test]
 fn timers_outside_a_runtime_panic_with_the_fix() {
     let _wd = guard();
-    let fs: [fn(); 3] =
-        [|| drop(sleep(ms(1))), || drop(time::timeout(ms(1), async {})), || drop(time::interval(ms(1)))];
+    let fs: [fn(); 3] = [
+        || drop(sleep(ms(1))),
+        || drop(time::timeout(ms(1), async {})),
+        || drop(time::interval(ms(1))),
+    ];
     for f in fs {
         let msg = panic_message(std::panic::catch_unwind(f).expect_err("expected a panic"));
         assert!(msg.contains("no weft runtime"), "{msg}");

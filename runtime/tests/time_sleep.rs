@@ -18,7 +18,10 @@ async fn two_hour_sleep_completes_at_once_and_exactly() {
     let start = Instant::now();
     sleep(Duration::from_secs(2 * 60 * 60)).await;
     assert_eq!(start.elapsed(), Duration::from_secs(2 * 60 * 60));
-    assert!(real.elapsed() < Duration::from_secs(10), "paused time must not wait for real");
+    assert!(
+        real.elapsed() < Duration::from_secs(10),
+        "paused time must not wait for real"
+    );
 }
 
 #[weft::test(start_paused = true)]
@@ -150,7 +153,11 @@ async fn a_registered_sleep_moves_to_another_task() {
 #[test]
 fn a_sleep_made_on_one_thread_fires_on_the_workers() {
     let _wd = guard();
-    let rt = weft::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = weft::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let start = Instant::now();
     // Made outside any task, through an entered context, then polled by a
     // worker and moved between tasks.

@@ -62,7 +62,10 @@ async fn a_future_pending_once_completes_through_a_registered_timer() {
     let _wd = guard();
     let start = Instant::now();
     for _ in 0..1000 {
-        assert_eq!(timeout(ms(10), PendingOnce { polled: false }).await, Ok("done"));
+        assert_eq!(
+            timeout(ms(10), PendingOnce { polled: false }).await,
+            Ok("done")
+        );
     }
     assert_eq!(Instant::now(), start);
 }
@@ -86,7 +89,10 @@ async fn far_future_timeouts_never_overflow() {
     let far = Instant::now() + Duration::from_secs(86_400 * 365 * 100);
     assert_eq!(timeout_at(far, async { 4 }).await, Ok(4));
     // Registered, then cancelled by the inner future finishing first.
-    assert_eq!(timeout(Duration::MAX, PendingOnce { polled: false }).await, Ok("done"));
+    assert_eq!(
+        timeout(Duration::MAX, PendingOnce { polled: false }).await,
+        Ok("done")
+    );
     let start = Instant::now();
     assert_eq!(timeout(Duration::MAX, sleep(ms(20))).await, Ok(()));
     assert_eq!(start.elapsed(), ms(20));
@@ -152,8 +158,15 @@ async fn timeout_accepts_into_future() {
 fn a_budget_hungry_future_still_times_out() {
     let _wd = guard();
     for rt in [
-        weft::runtime::Builder::new_current_thread().enable_all().build().unwrap(),
-        weft::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap(),
+        weft::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap(),
+        weft::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap(),
     ] {
         let polls = Arc::new(AtomicUsize::new(0));
         let counted = polls.clone();
@@ -178,7 +191,11 @@ fn a_budget_hungry_future_still_times_out() {
 #[test]
 fn timeouts_work_on_the_multi_thread_runtime() {
     let _wd = guard();
-    let rt = weft::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = weft::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let start = Instant::now();
         assert!(timeout(ms(15), pending::<()>()).await.is_err());

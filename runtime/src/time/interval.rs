@@ -162,11 +162,7 @@ pub struct Interval {
 impl Interval {
     #[track_caller]
     fn new(start: Instant, period: Duration) -> Interval {
-        Interval {
-            delay: Box::pin(sleep_until(start)),
-            period,
-            missed_tick_behavior: MissedTickBehavior::default(),
-        }
+        Interval { delay: Box::pin(sleep_until(start)), period, missed_tick_behavior: MissedTickBehavior::default() }
     }
 
     /// Waits for the next tick and returns the instant it was scheduled

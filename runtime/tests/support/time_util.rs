@@ -19,7 +19,10 @@ pub(crate) struct Watchdog {
 
 pub(crate) fn watchdog(limit: Duration) -> Watchdog {
     let (done, wait) = mpsc::channel::<()>();
-    let name = std::thread::current().name().unwrap_or("<unnamed>").to_owned();
+    let name = std::thread::current()
+        .name()
+        .unwrap_or("<unnamed>")
+        .to_owned();
     std::thread::spawn(move || {
         if let Err(mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(limit) {
             eprintln!("test `{name}` did not finish within {limit:?}; aborting");
