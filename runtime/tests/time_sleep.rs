@@ -239,12 +239,17 @@ fn a_sleep_outlives_its_runtime() {
         .enable_all()
         .build()
         .unwrap();
-    let mut registered = rt.block_on(async {
+    // Handed out of `block_on` in a tuple (a bare future there reads like a
+    // forgotten `.await`).
+    let (mut registered,) = rt.block_on(async {
         let mut sleep = Box::pin(sleep(Duration::from_secs(60)));
         assert!(poll_once(sleep.as_mut()).await.is_pending());
-        sleep
+        (sleep,)
     });
-    let unpolled = rt.block_on(async { Box::pin(sleep(Duration::from_secs(60))) });
+    let unpolled = {
+        let _enter = rt.enter();
+        Box::pin(sleep(Duration::from_secs(60)))
+    };
     drop(rt);
     // Dropping either after the runtime is gone is fine; polling one panics
     // with a message that names the cause.
