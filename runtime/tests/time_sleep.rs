@@ -231,3 +231,35 @@ fn sleep_is_not_unpin_but_is_send_and_sync() {
     send_sync::<weft::time::Interval>();
     send_sync::<weft::time::Timeout<Sleep>>();
 }
+
+#[test]
+fn a_sleep_outlives_its_runtime() {
+    let _wd = guard();
+    let rt = weft::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // Handed out of `block_on` in a tuple (a bare future there reads like a
+    // forgotten `.await`).
+    let (mut registered,) = rt.block_on(async {
+        let mut sleep = Box::pin(sleep(Duration::from_secs(60)));
+        assert!(poll_once(sleep.as_mut()).await.is_pending());
+        (sleep,)
+    });
+    let unpolled = {
+        let _enter = rt.enter();
+        Box::pin(sleep(Duration::from_secs(60)))
+    };
+    drop(rt);
+    // Dropping either after the runtime is gone is fine; polling one panics
+    // with a message that names the cause.
+    drop(unpolled);
+    let waker = std::task::Waker::noop();
+    let mut cx = std::task::Context::from_waker(waker);
+    let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = std::future::Future::poll(registered.as_mut(), &mut cx);
+    }));
+    let msg = time_util::panic_message(polled.expect_err("polling after shutdown must panic"));
+    assert!(msg.contains("shut down"), "{msg}");
+    drop(registered);
+}

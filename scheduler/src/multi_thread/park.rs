@@ -131,7 +131,10 @@ impl Parker {
         }
         if let Some(mut driver) = inner.shared.try_lock() {
             if inner.state.compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst).is_err() {
-                inner.state.store(EMPTY, SeqCst);
+                // Notified meanwhile. A swap, not a store: another unpark
+                // may have come since the failed compare-exchange, and
+                // reading its NOTIFIED acquires what it published.
+                inner.state.swap(EMPTY, SeqCst);
                 return;
             }
             driver.park(None);
@@ -143,7 +146,8 @@ impl Parker {
         } else {
             let mut guard = inner.lock.lock();
             if inner.state.compare_exchange(EMPTY, PARKED_CONDVAR, SeqCst, SeqCst).is_err() {
-                inner.state.store(EMPTY, SeqCst);
+                // As above: swap to acquire from every unpark so far.
+                inner.state.swap(EMPTY, SeqCst);
                 return;
             }
             loop {

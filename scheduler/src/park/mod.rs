@@ -87,7 +87,10 @@ impl ParkInner {
         match self.state.compare_exchange(EMPTY, PARKED, SeqCst, SeqCst) {
             Ok(_) => {}
             Err(NOTIFIED) => {
-                self.state.store(EMPTY, SeqCst);
+                // A swap, not a store: another unpark may have come since
+                // the failed compare-exchange, and reading its NOTIFIED
+                // acquires what it published before unparking.
+                self.state.swap(EMPTY, SeqCst);
                 return;
             }
             Err(actual) => panic!("inconsistent park state {actual}"),

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Runs weft's loom stage: every loom model, then the mutant check.
+#
+#   loom-tests/run.sh            # everything (what CI runs)
+#   loom-tests/run.sh models     # only the models on the real code
+#   loom-tests/run.sh mutants    # only the mutant check
+#
+# Builds go to $WEFT_LOOM_TARGET_DIR (default: target/loom), apart from the
+# normal target directory, since `--cfg loom` changes every crate. The
+# preemption bound is $LOOM_MAX_PREEMPTIONS (default 2). See
+# loom-tests/README.md for the table of models and mutants.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+what=${1:-all}
+target_dir=${WEFT_LOOM_TARGET_DIR:-target/loom}
+export LOOM_MAX_PREEMPTIONS=${LOOM_MAX_PREEMPTIONS:-2}
+# Line tables are enough to read a loom failure, and builds are faster.
+export CARGO_PROFILE_RELEASE_DEBUG=${CARGO_PROFILE_RELEASE_DEBUG:-0}
+# With an explicit --target, RUSTFLAGS stay off build scripts and proc
+# macros: those are built once and shared by every mutant build.
+host=$(rustc -vV | sed -n 's/^host: //p')
+# Longest a mutant's models may run before the mutant counts as missed.
+mutant_timeout=${WEFT_LOOM_MUTANT_TIMEOUT:-300}
+
+# Every cargo command names the same packages, so cargo resolves the same
+# features (loom's `futures`, which weft-loom-tests turns on) each time and
+# reuses one build instead of making a second one for a lone package.
+packages=(-p weft-loom-tests -p weft-timer -p weft-reactor)
+
+logs="$target_dir/logs"
+mkdir -p "$logs"
+
+# loom_cargo RUSTFLAGS SUBCOMMAND ARGS...
+loom_cargo() {
+    local flags=$1 subcommand=$2
+    shift 2
+    RUSTFLAGS="$flags" CARGO_TARGET_DIR="$target_dir" cargo "$subcommand" --target "$host" --release "$@"
+}
+
+stage_start=0
+stage() {
+    stage_start=$(date +%s)
+    echo "==> $1"
+}
+stage_done() {
+    echo "    done in $(($(date +%s) - stage_start)) s"
+}
+
+total_start=$(date +%s)
+
+# ---------------------------------------------------------------- models
+# what | cargo target selection | test-name filter
+models=(
+    "weft-scheduler (loom-tests/tests/scheduler)|--test scheduler|"
+    "weft-timer (timer/src/driver/models.rs)|--lib|driver::models::"
+    "weft-reactor (reactor/src/scheduled_io/models.rs)|--lib|scheduled_io::models::"
+)
+
+if [[ $what == all || $what == models ]]; then
+    stage "build the models (--cfg loom)"
+    loom_cargo "--cfg loom" test --no-run "${packages[@]}" --lib --test scheduler
+    stage_done
+    for entry in "${models[@]}"; do
+        IFS='|' read -r name selection filter <<<"$entry"
+        stage "models: $name, LOOM_MAX_PREEMPTIONS=$LOOM_MAX_PREEMPTIONS"
+        # shellcheck disable=SC2086
+        loom_cargo "--cfg loom" test "${packages[@]}" $selection -- $filter
+        stage_done
+    done
+fi
+
+# --------------------------------------------------------------- mutants
+# Each mutant is one known bug behind `--cfg weft_loom_mutant="NAME"`; the
+# models listed with it must fail. Mutants in code that the other
+# mutants' models never reach share one build (one build costs minutes on
+# a 2-core machine): a group's mutants are in different crates or in
+# disjoint parts of the scheduler, and each is checked only by its own
+# models.
+#
+# group | mutant | cargo target selection | exact test names
+mutants=(
+    "1|task_idle_drops_notified|--test scheduler|task_core::wake_while_running_is_not_lost"
+    "1|sched_notify_skips_recheck|--test scheduler|idle::one_burst_wakes_one_worker"
+    "1|blocking_ignores_notified|--test scheduler|blocking::dependent_jobs_never_share_one_idle_thread"
+    "1|reactor_poll_skips_recheck|--lib|scheduled_io::models::delivery_racing_poll_ready_is_never_lost scheduled_io::models::shutdown_racing_poll_ready_wakes_or_fails"
+    "2|task_complete_skips_join_wake|--test scheduler|task_core::completion_wakes_the_awaiting_thread"
+    "2|sched_park_forgets_last_searcher|--test scheduler|idle::remote_push_while_the_worker_parks_is_run idle::two_workers_parking_never_strand_a_task"
+    "2|reactor_clear_ignores_tick|--lib|scheduled_io::models::clear_never_erases_a_newer_delivery"
+    "3|task_complete_relaxed|--test scheduler|task_core::completion_wakes_the_awaiting_thread"
+    "3|sched_unpark_skips_lock|--test scheduler|park::unpark_racing_a_condvar_park_is_not_lost"
+    "3|reactor_dispatch_ignores_generation|--lib|scheduled_io::models::release_racing_a_stale_delivery_leaves_the_slot_clean"
+)
+
+if [[ $what == all || $what == mutants ]]; then
+    survivors=()
+    groups=$(printf '%s\n' "${mutants[@]}" | cut -d'|' -f1 | sort -u)
+    for group in $groups; do
+        flags="--cfg loom"
+        names=()
+        for entry in "${mutants[@]}"; do
+            IFS='|' read -r g mutant _ <<<"$entry"
+            if [[ $g == "$group" ]]; then
+                flags+=" --cfg weft_loom_mutant=\"$mutant\""
+                names+=("$mutant")
+            fi
+        done
+        stage "build mutant group $group: ${names[*]}"
+        loom_cargo "$flags" test --no-run "${packages[@]}" --lib --test scheduler
+        stage_done
+        for entry in "${mutants[@]}"; do
+            IFS='|' read -r g mutant selection tests <<<"$entry"
+            [[ $g == "$group" ]] || continue
+            stage "mutant $mutant: expect $tests to fail"
+            caught=0
+            expected=0
+            for test in $tests; do
+                expected=$((expected + 1))
+                log="$logs/mutant-$mutant-${test//::/-}.log"
+                # One model per run: a loom deadlock aborts the whole test
+                # binary, which would hide the models after it.
+                set +e
+                # shellcheck disable=SC2086
+                timeout "$mutant_timeout" env RUSTFLAGS="$flags" CARGO_TARGET_DIR="$target_dir" \
+                    cargo test --target "$host" --release "${packages[@]}" $selection -- --exact "$test" >"$log" 2>&1
+                status=$?
+                set -e
+                if [[ $status -eq 124 ]]; then
+                    echo "    $test: still running after ${mutant_timeout} s (log: $log)"
+                elif [[ $status -ne 0 ]] && grep -q "^thread '$test' .* panicked at" "$log"; then
+                    reason=$(grep -m1 -A1 "^thread '$test' .* panicked at" "$log" | tail -n1 | cut -c1-120)
+                    echo "    $test: failed as expected: $reason"
+                    caught=$((caught + 1))
+                else
+                    echo "    $test: passed (status $status, log: $log)"
+                fi
+            done
+            if ((caught == expected)); then
+                echo "    caught"
+            else
+                echo "    SURVIVED"
+                survivors+=("$mutant")
+            fi
+            stage_done
+        done
+    done
+    if ((${#survivors[@]} > 0)); then
+        echo "loom: mutants not caught: ${survivors[*]}" >&2
+        exit 1
+    fi
+    echo "loom: every mutant was caught"
+fi
+
+echo "loom stage done in $(($(date +%s) - total_start)) s"

@@ -1,0 +1,16 @@
+//! loom models of `weft-scheduler`: the task core, the searching/parking
+//! protocol of the multi-thread scheduler, the worker parker and the
+//! blocking pool.
+//!
+//! Run with `RUSTFLAGS="--cfg loom" cargo test -p weft-loom-tests --release
+//! --test scheduler` (see `loom-tests/README.md`). Under loom the
+//! scheduler's run queues (crossbeam-deque in production) are a
+//! mutex-protected stand-in with the same interface
+//! (`scheduler/src/multi_thread/queue.rs`); these models check weft's
+//! protocols around the queues, not crossbeam's internals.
+#![cfg(loom)]
+
+mod blocking;
+mod idle;
+mod park;
+mod task_core;
