@@ -44,6 +44,9 @@ pub struct Handle {
 
 struct Core {
     tasks: VecDeque<TaskRef>,
+    /// Tasks that yielded; requeued once the other ready tasks, the remote
+    /// queue and the driver have had their turn.
+    deferred: Vec<TaskRef>,
     tick: u32,
     /// `None` only while the driver is parked (it is then on the stack).
     driver: Option<Box<dyn Park>>,
@@ -65,7 +68,7 @@ pub fn create(config: Config, driver: Box<dyn Park>) -> Arc<Handle> {
         remote: Mutex::new(Some(VecDeque::new())),
         owned: OwnedTasks::new(1),
         woken: AtomicBool::new(false),
-        core: Mutex::new(Some(Box::new(Core { tasks: VecDeque::with_capacity(64), tick: 0, driver: Some(driver) }))),
+        core: Mutex::new(Some(Box::new(Core { tasks: VecDeque::with_capacity(64), deferred: Vec::new(), tick: 0, driver: Some(driver) }))),
         waiting: Mutex::new(Vec::new()),
         unpark,
         is_shutdown: AtomicBool::new(false),
@@ -168,6 +171,18 @@ impl Handle {
                 match task {
                     Some(task) => task.run(),
                     None => {
+                        let mut slot = cx.core.borrow_mut();
+                        let core = slot.as_mut().expect("current-thread core missing");
+                        if !core.deferred.is_empty() {
+                            // Only yielded tasks are left (the remote queue
+                            // was just checked): run them again. This stays
+                            // inside the counted loop, so the driver still
+                            // gets its turn every `event_interval` polls.
+                            let Core { tasks, deferred, .. } = &mut **core;
+                            tasks.extend(deferred.drain(..));
+                            continue;
+                        }
+                        drop(slot);
                         let timeout = if self.woken.load(SeqCst) { Some(Duration::ZERO) } else { None };
                         self.park(&cx, timeout);
                         continue 'outer;
@@ -227,6 +242,7 @@ impl Handle {
         let prev = CURRENT.with(|c| c.replace(&cx as *const CurrentCx));
         self.owned.close_and_shutdown_all();
         core.tasks.clear();
+        core.deferred.clear();
         let remote = self.remote.lock().take();
         drop(remote);
         if let Some(driver) = core.driver.as_mut() {
@@ -265,22 +281,30 @@ impl Drop for ReleaseCore<'_> {
     }
 }
 
-impl Schedule for Arc<Handle> {
-    fn schedule(&self, task: Notified<Self>) {
+impl Handle {
+    /// Queues `task` on this thread's core if this thread is driving this
+    /// scheduler (`deferred`: behind everything else); gives it back
+    /// otherwise.
+    fn push_local(&self, task: TaskRef, deferred: bool) -> Result<(), TaskRef> {
         let local = CURRENT.try_with(|c| c.get()).unwrap_or(ptr::null());
         // SAFETY: the pointer is set by `run_core`/`shutdown_core` to a
         // context on their stack frame and reset before it returns; it is
         // read only on this thread.
-        if let Some(cx) = unsafe { local.as_ref() } {
-            if ptr::eq(cx.handle, Arc::as_ptr(self)) {
-                if let Ok(mut slot) = cx.core.try_borrow_mut() {
-                    if let Some(core) = slot.as_mut() {
-                        core.tasks.push_back(task);
-                        return;
-                    }
-                }
-            }
+        let Some(cx) = (unsafe { local.as_ref() }) else { return Err(task) };
+        if !ptr::eq(cx.handle, self) {
+            return Err(task);
         }
+        let Ok(mut slot) = cx.core.try_borrow_mut() else { return Err(task) };
+        let Some(core) = slot.as_mut() else { return Err(task) };
+        if deferred {
+            core.deferred.push(task);
+        } else {
+            core.tasks.push_back(task);
+        }
+        Ok(())
+    }
+
+    fn push_remote(&self, task: TaskRef) {
         let mut remote = self.remote.lock();
         match remote.as_mut() {
             Some(queue) => {
@@ -293,6 +317,20 @@ impl Schedule for Arc<Handle> {
                 drop(remote);
                 drop(task);
             }
+        }
+    }
+}
+
+impl Schedule for Arc<Handle> {
+    fn schedule(&self, task: Notified<Self>) {
+        if let Err(task) = self.push_local(task, false) {
+            self.push_remote(task);
+        }
+    }
+
+    fn yield_now(&self, task: Notified<Self>) {
+        if let Err(task) = self.push_local(task, true) {
+            self.push_remote(task);
         }
     }
 

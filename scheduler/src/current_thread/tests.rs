@@ -51,3 +51,48 @@ fn shutdown_cancels_and_drops_futures() {
     assert!(crate::park::block_on(j).unwrap_err().is_cancelled());
     assert_eq!(h.num_alive_tasks(), 0);
 }
+
+/// A task that yields forever shares the thread with the others and with
+/// wake-ups from other threads.
+#[test]
+fn yielding_forever_does_not_starve_other_tasks() {
+    let h = rt();
+    let spins = std::sync::Arc::new(AtomicUsize::new(0));
+    let s2 = spins.clone();
+    let _spinner = h.spawn(
+        std::future::poll_fn(move |cx| {
+            s2.fetch_add(1, Ordering::SeqCst);
+            cx.waker().wake_by_ref();
+            Poll::<()>::Pending
+        }),
+        Id::next(),
+    );
+    let h2 = h.clone();
+    let out = h.block_on(async move {
+        let local = h2.spawn(async { 1 }, Id::next());
+        let (tx, rx) = std::sync::mpsc::channel::<Waker>();
+        let woken = std::sync::Arc::new(AtomicUsize::new(0));
+        let w2 = woken.clone();
+        let t = std::thread::spawn(move || {
+            let w = rx.recv().unwrap();
+            w2.store(1, Ordering::SeqCst);
+            w.wake();
+        });
+        let remote = h2.spawn(
+            std::future::poll_fn(move |cx| {
+                if woken.load(Ordering::SeqCst) == 1 {
+                    return Poll::Ready(2);
+                }
+                let _ = tx.send(cx.waker().clone());
+                Poll::Pending
+            }),
+            Id::next(),
+        );
+        let v = local.await.unwrap() + remote.await.unwrap();
+        t.join().unwrap();
+        v
+    });
+    assert_eq!(out, 3);
+    assert!(spins.load(Ordering::SeqCst) > 0);
+    h.shutdown();
+}

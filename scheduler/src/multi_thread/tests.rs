@@ -89,3 +89,34 @@ fn shutdown_cancels_pending_tasks() {
         assert!(block_on(h).unwrap_err().is_cancelled());
     }
 }
+
+/// Tasks that yield forever must not keep remote work waiting: a yielded
+/// task waits until the worker has looked at the injector.
+#[test]
+fn remote_spawns_run_while_every_worker_has_yielding_tasks() {
+    use std::sync::atomic::AtomicBool;
+    let rt = Rt::new(2);
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let busy: Vec<_> = (0..4)
+        .map(|_| {
+            let stop = stop.clone();
+            rt.handle.spawn(
+                std::future::poll_fn(move |cx| {
+                    if stop.load(Ordering::SeqCst) {
+                        return std::task::Poll::Ready(());
+                    }
+                    cx.waker().wake_by_ref();
+                    std::task::Poll::Pending
+                }),
+                Id::next(),
+            )
+        })
+        .collect();
+    let remote: Vec<_> = (0..1000).map(|i| rt.handle.spawn(async move { i }, Id::next())).collect();
+    let sum: usize = remote.into_iter().map(|h| block_on(h).unwrap()).sum();
+    assert_eq!(sum, (0..1000).sum());
+    stop.store(true, Ordering::SeqCst);
+    for h in busy {
+        block_on(h).unwrap();
+    }
+}

@@ -46,6 +46,10 @@ pub(crate) struct Core {
     tick: u32,
     lifo_slot: Option<Task>,
     run_queue: Local<Task>,
+    /// Tasks that yielded. They wait here until the worker has run out of
+    /// other local work and has looked at the injector and the driver, so a
+    /// task that yields in a loop cannot crowd out remote work or I/O.
+    deferred: Vec<Task>,
     is_searching: bool,
     is_shutdown: bool,
     /// Set while the worker is inside its parker, where wakes that land in
@@ -87,6 +91,7 @@ impl Core {
             tick: 0,
             lifo_slot: None,
             run_queue,
+            deferred: Vec::new(),
             is_searching: false,
             is_shutdown: false,
             is_parking: false,
@@ -96,7 +101,19 @@ impl Core {
     }
 
     fn has_local_work(&self) -> bool {
-        self.lifo_slot.is_some() || !self.run_queue.is_empty()
+        self.lifo_slot.is_some() || !self.run_queue.is_empty() || !self.deferred.is_empty()
+    }
+
+    /// Puts the yielded tasks back into the run queue; true if there were
+    /// any.
+    fn requeue_deferred(&mut self) -> bool {
+        if self.deferred.is_empty() {
+            return false;
+        }
+        for task in self.deferred.drain(..) {
+            self.run_queue.push(task);
+        }
+        true
     }
 
     fn next_task(&mut self, handle: &Handle) -> Option<Task> {
@@ -218,6 +235,17 @@ impl Context {
                 core = self.run_task(task, core)?;
                 continue;
             }
+            if !core.deferred.is_empty() {
+                // Only yielded tasks are left, and the injector was just
+                // checked: run them again, sharing them if there are
+                // several. (The driver is polled every `event_interval`
+                // ticks regardless, so I/O is not starved.)
+                core.requeue_deferred();
+                if core.run_queue.len() > 1 {
+                    handle.notify_parked();
+                }
+                continue;
+            }
             if let Some(task) = core.steal_work(handle) {
                 core = self.run_task(task, core)?;
                 continue;
@@ -302,8 +330,8 @@ pub(super) fn schedule_local(handle: &Arc<Handle>, task: Task, is_yield: bool) -
         let Ok(mut slot) = cx.core.try_borrow_mut() else { return Err(task) };
         let Some(core) = slot.as_mut() else { return Err(task) };
         let should_notify = if is_yield {
-            core.run_queue.push(task);
-            true
+            core.deferred.push(task);
+            false
         } else {
             match core.lifo_slot.replace(task) {
                 Some(prev) => {
@@ -367,6 +395,7 @@ impl Handle {
         self.shared.owned.close_and_shutdown_all();
         for mut core in cores {
             drop(core.lifo_slot.take());
+            core.deferred.clear();
             while let Some(task) = core.run_queue.pop() {
                 drop(task);
             }
