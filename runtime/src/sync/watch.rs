@@ -493,8 +493,12 @@ impl<T> Receiver<T> {
 
 async fn changed_inner<T>(shared: &Shared<T>, seen: &mut usize) -> Result<(), RecvError> {
     loop {
+        // `notified()` records how many `notify_waiters` calls happened so
+        // far (a SeqCst read of the counter the sender bumps after it
+        // stores the new version), so a change between here and the poll
+        // below is seen without registering first: no `enable()`, which
+        // would take the waiter lock on every wait.
         let mut notified = pin!(shared.changed.notified());
-        notified.as_mut().enable();
         let state = shared.state.load(Ordering::Acquire);
         let version = state & !CLOSED;
         if version != *seen {
