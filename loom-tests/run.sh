@@ -69,6 +69,11 @@ if [[ $what == all || $what == models ]]; then
         loom_cargo "--cfg loom" test "${packages[@]}" $selection -- $filter
         stage_done
     done
+    # The `weft` crate's own models (its sync primitives) build with its
+    # dev-dependencies, a different feature set: a separate build.
+    stage "models: weft::sync (runtime/tests/sync_loom.rs), LOOM_MAX_PREEMPTIONS=$LOOM_MAX_PREEMPTIONS"
+    loom_cargo "--cfg loom" test -p weft --test sync_loom
+    stage_done
 fi
 
 # --------------------------------------------------------------- mutants

@@ -7,6 +7,9 @@ use std::cell::{Cell, RefCell};
 
 crate::loom::thread_local! {
     static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
+}
+
+crate::loom::thread_local! {
     static IN_BLOCK_ON: Cell<bool> = const { Cell::new(false) };
 }
 

@@ -62,9 +62,7 @@ struct ParkInner {
 impl ParkThread {
     /// A new parker, not notified.
     pub fn new() -> ParkThread {
-        ParkThread {
-            inner: Arc::new(ParkInner { state: AtomicUsize::new(EMPTY), lock: Mutex::new(()), cvar: Condvar::new() }),
-        }
+        ParkThread { inner: ParkInner::new_arc() }
     }
 }
 
@@ -155,21 +153,33 @@ impl fmt::Debug for dyn Unpark {
     }
 }
 
+impl ParkInner {
+    fn new_arc() -> Arc<ParkInner> {
+        Arc::new(ParkInner { state: AtomicUsize::new(EMPTY), lock: Mutex::new(()), cvar: Condvar::new() })
+    }
+}
+
 #[cfg(not(loom))]
 std::thread_local! {
-    static THREAD_PARKER: std::sync::Arc<ParkInner> = std::sync::Arc::new(ParkInner {
-        state: AtomicUsize::new(EMPTY),
-        lock: Mutex::new(()),
-        cvar: Condvar::new(),
-    });
+    /// One parker per thread, reused by every `block_on` on it.
+    static THREAD_PARKER: Arc<ParkInner> = ParkInner::new_arc();
+}
+
+/// The parker `block_on` sleeps on. Under loom each call gets a fresh one:
+/// loom's primitives must not outlive one model run, which a thread-local
+/// would make them do.
+fn thread_parker() -> Arc<ParkInner> {
+    #[cfg(not(loom))]
+    return THREAD_PARKER.with(Arc::clone);
+    #[cfg(loom)]
+    return ParkInner::new_arc();
 }
 
 /// Runs `future` to completion on the current thread, sleeping on a
 /// condvar while it is pending. Used by `block_on` of the multi-thread
 /// runtime (the workers run the tasks; this thread only waits).
-#[cfg(not(loom))]
 pub fn block_on<F: Future>(future: F) -> F::Output {
-    let inner = THREAD_PARKER.with(|p| p.clone());
+    let inner = thread_parker();
     let waker = Waker::from(inner.clone());
     let mut cx = Context::from_waker(&waker);
     let mut future = std::pin::pin!(future);
