@@ -104,6 +104,11 @@ impl Core {
         self.lifo_slot.is_some() || !self.run_queue.is_empty() || !self.deferred.is_empty()
     }
 
+    /// More than one task is queued here: another worker could help.
+    fn has_surplus_work(&self) -> bool {
+        self.run_queue.len() + usize::from(self.lifo_slot.is_some()) > 1
+    }
+
     /// Puts the yielded tasks back into the run queue; true if there were
     /// any.
     fn requeue_deferred(&mut self) -> bool {
@@ -287,6 +292,11 @@ impl Context {
             run_callback(&handle.shared.config.on_thread_unpark);
             core.maintenance(handle);
             if core.transition_from_parked(handle) {
+                // The driver may have handed this worker a batch of ready
+                // tasks (I/O events, timers): share them.
+                if core.has_surplus_work() {
+                    handle.notify_parked();
+                }
                 break;
             }
         }
@@ -299,7 +309,7 @@ impl Context {
 
     fn poll_driver(&self, core: Box<Core>) -> Box<Core> {
         let core = self.with_parker(core, Parker::poll_driver);
-        if core.run_queue.len() > 1 {
+        if core.has_surplus_work() {
             self.worker.handle.notify_parked();
         }
         core
