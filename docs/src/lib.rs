@@ -39,6 +39,11 @@ pub mod guide {
     #[doc = include_str!("../guide/11-mistakes.md")]
     pub mod ch11_mistakes {}
 }
+
+/// The repository's README, included so that its example is compiled and
+/// run as a doc test.
+#[doc = include_str!("../../README.md")]
+pub mod readme {}
 pub mod scenarios;
 
 mod output;
