@@ -84,6 +84,9 @@ fi
 # disjoint parts of the scheduler, and each is checked only by its own
 # models.
 #
+# Group 4 holds the `weft::sync` and `JoinSet` mutants: the `weft` crate's
+# models build as their own package (see `group_targets`).
+#
 # group | mutant | cargo target selection | exact test names
 mutants=(
     "1|task_idle_drops_notified|--test scheduler|task_core::wake_while_running_is_not_lost"
@@ -96,7 +99,28 @@ mutants=(
     "3|task_complete_relaxed|--test scheduler|task_core::completion_wakes_the_awaiting_thread"
     "3|sched_unpark_skips_lock|--test scheduler|park::unpark_racing_a_condvar_park_is_not_lost"
     "3|reactor_dispatch_ignores_generation|--lib|scheduled_io::models::release_racing_a_stale_delivery_leaves_the_slot_clean"
+    "4|oneshot_send_skips_wake|--test sync_loom|oneshot_send_vs_recv"
+    "4|notify_forgets_permit|--test sync_loom|notify_one_vs_notified"
+    "4|join_set_register_unlocked|--test sync_loom|join_set_completions_vs_poll_join_next"
 )
+
+# group_packages GROUP: the packages a mutant group builds and tests.
+group_packages() {
+    if [[ $1 == 4 ]]; then
+        echo "-p weft"
+    else
+        echo "${packages[*]}"
+    fi
+}
+
+# group_targets GROUP: the test targets a mutant group builds.
+group_targets() {
+    if [[ $1 == 4 ]]; then
+        echo "--test sync_loom"
+    else
+        echo "--lib --test scheduler"
+    fi
+}
 
 if [[ $what == all || $what == mutants ]]; then
     survivors=()
@@ -111,8 +135,10 @@ if [[ $what == all || $what == mutants ]]; then
                 names+=("$mutant")
             fi
         done
+        read -r -a group_pkgs <<<"$(group_packages "$group")"
         stage "build mutant group $group: ${names[*]}"
-        loom_cargo "$flags" test --no-run "${packages[@]}" --lib --test scheduler
+        # shellcheck disable=SC2046
+        loom_cargo "$flags" test --no-run "${group_pkgs[@]}" $(group_targets "$group")
         stage_done
         for entry in "${mutants[@]}"; do
             IFS='|' read -r g mutant selection tests <<<"$entry"
@@ -128,7 +154,7 @@ if [[ $what == all || $what == mutants ]]; then
                 set +e
                 # shellcheck disable=SC2086
                 timeout "$mutant_timeout" env RUSTFLAGS="$flags" CARGO_TARGET_DIR="$target_dir" \
-                    cargo test --target "$host" --release "${packages[@]}" $selection -- --exact "$test" >"$log" 2>&1
+                    cargo test --target "$host" --release "${group_pkgs[@]}" $selection -- --exact "$test" >"$log" 2>&1
                 status=$?
                 set -e
                 if [[ $status -eq 124 ]]; then

@@ -37,4 +37,12 @@ pub mod sync;
 pub mod task;
 pub mod time;
 
+/// Internals that the loom models (`tests/sync_loom.rs`) drive directly,
+/// because under loom they cannot be reached through a runtime.
+#[cfg(loom)]
+#[doc(hidden)]
+pub mod loom_internals {
+    pub use crate::task::join_set_loom::ReadyQueue as JoinSetReadyQueue;
+}
+
 pub use task::spawn;

@@ -59,9 +59,7 @@ pub struct JoinSet<T> {
     free: Vec<usize>,
     len: usize,
     next_key: u64,
-    ready: Arc<ReadyQueue>,
-    /// Tickets taken from `ready` in one batch, not yet looked at.
-    batch: VecDeque<Ticket>,
+    tickets: Tickets,
 }
 
 struct Entry<T> {
@@ -77,6 +75,15 @@ struct Entry<T> {
 struct Ticket {
     index: usize,
     key: u64,
+}
+
+/// The tickets of finished entries: the queue shared with the entry
+/// wakers, and the batch the set took from it and has not looked at yet.
+/// Only the set's owner touches the batch, so taking tickets locks the
+/// shared queue once per batch, not once per ticket.
+struct Tickets {
+    ready: Arc<ReadyQueue>,
+    batch: VecDeque<Ticket>,
 }
 
 /// Completed entries, shared with the entry wakers.
@@ -95,6 +102,61 @@ struct ReadyInner {
 struct EntryWaker {
     ready: Arc<ReadyQueue>,
     ticket: Ticket,
+}
+
+impl Tickets {
+    fn new() -> Tickets {
+        let inner = ReadyInner { tickets: VecDeque::new(), waiter: None };
+        Tickets { ready: Arc::new(ReadyQueue { inner: Mutex::new(inner) }), batch: VecDeque::new() }
+    }
+
+    /// The waker of the entry that `ticket` names: waking it queues the
+    /// ticket and wakes the task waiting for the set.
+    fn entry_waker(&self, ticket: Ticket) -> Waker {
+        Waker::from(std::sync::Arc::new(EntryWaker { ready: self.ready.clone(), ticket }))
+    }
+
+    /// Queues a ticket that the owner found itself (a task that had
+    /// finished before it was added).
+    fn push_local(&mut self, ticket: Ticket) {
+        self.batch.push_back(ticket);
+    }
+
+    /// The next ticket: from the current batch, else a new batch from the
+    /// shared queue. With `waiter`, registers it when there is none, under
+    /// the same lock, so a completion cannot slip between the check and
+    /// the registration.
+    fn next(&mut self, waiter: Option<&Waker>) -> Option<Ticket> {
+        if let Some(ticket) = self.batch.pop_front() {
+            return Some(ticket);
+        }
+        let mut inner = self.ready.inner.lock();
+        if inner.tickets.is_empty() {
+            if let Some(waker) = waiter {
+                // Mutant `join_set_register_unlocked` (loom check only):
+                // the check and the registration are two lock sections, so
+                // a completion between them wakes nobody.
+                if cfg!(weft_loom_mutant = "join_set_register_unlocked") {
+                    drop(inner);
+                    inner = self.ready.inner.lock();
+                }
+                match &inner.waiter {
+                    Some(old) if old.will_wake(waker) => {}
+                    _ => inner.waiter = Some(waker.clone()),
+                }
+            }
+            return None;
+        }
+        std::mem::swap(&mut inner.tickets, &mut self.batch);
+        drop(inner);
+        self.batch.pop_front()
+    }
+
+    /// Forgets every ticket, queued or batched.
+    fn clear(&mut self) {
+        self.batch.clear();
+        self.ready.inner.lock().tickets.clear();
+    }
 }
 
 impl Wake for EntryWaker {
@@ -122,8 +184,7 @@ impl<T> JoinSet<T> {
             free: Vec::new(),
             len: 0,
             next_key: 0,
-            ready: Arc::new(ReadyQueue { inner: Mutex::new(ReadyInner { tickets: VecDeque::new(), waiter: None }) }),
-            batch: VecDeque::new(),
+            tickets: Tickets::new(),
         }
     }
 
@@ -152,14 +213,14 @@ impl<T> JoinSet<T> {
         let key = self.next_key;
         self.next_key += 1;
         let ticket = Ticket { index, key };
-        let waker = Waker::from(std::sync::Arc::new(EntryWaker { ready: self.ready.clone(), ticket }));
+        let waker = self.tickets.entry_waker(ticket);
         let mut entry = Entry { handle, key, waker, early: None };
         // Polling the handle stores the entry waker in the task. A task
         // that already finished gives its output now; keep it for
         // `join_next` and queue the ticket directly.
         if let Poll::Ready(output) = entry.poll_handle() {
             entry.early = Some(output);
-            self.batch.push_back(ticket);
+            self.tickets.push_local(ticket);
         }
         self.slots[index] = Some(entry);
         self.len += 1;
@@ -174,33 +235,10 @@ impl<T> JoinSet<T> {
         entry
     }
 
-    /// The next ticket: from the current batch, else a new batch from the
-    /// shared queue. With `waiter`, registers it when there is none, under
-    /// the same lock, so a completion cannot slip between the check and
-    /// the registration.
-    fn next_ticket(&mut self, waiter: Option<&Waker>) -> Option<Ticket> {
-        if let Some(ticket) = self.batch.pop_front() {
-            return Some(ticket);
-        }
-        let mut inner = self.ready.inner.lock();
-        if inner.tickets.is_empty() {
-            if let Some(waker) = waiter {
-                match &inner.waiter {
-                    Some(old) if old.will_wake(waker) => {}
-                    _ => inner.waiter = Some(waker.clone()),
-                }
-            }
-            return None;
-        }
-        std::mem::swap(&mut inner.tickets, &mut self.batch);
-        drop(inner);
-        self.batch.pop_front()
-    }
-
     /// Pops tickets until one names a finished task, and takes its output.
     /// `None` when no ticket is left (after registering `waiter`, if any).
     fn next_finished(&mut self, waiter: Option<&Waker>) -> Option<Result<(Id, T), JoinError>> {
-        while let Some(ticket) = self.next_ticket(waiter) {
+        while let Some(ticket) = self.tickets.next(waiter) {
             let Some(Some(entry)) = self.slots.get_mut(ticket.index) else { continue };
             if entry.key != ticket.key {
                 continue; // a ticket of an entry that already left the set
@@ -340,8 +378,7 @@ impl<T> JoinSet<T> {
     pub fn detach_all(&mut self) {
         self.slots.clear();
         self.free.clear();
-        self.batch.clear();
-        self.ready.inner.lock().tickets.clear();
+        self.tickets.clear();
         self.len = 0;
     }
 
@@ -512,6 +549,63 @@ where
     fn extend<I: IntoIterator<Item = F>>(&mut self, iter: I) {
         for task in iter {
             self.spawn(task);
+        }
+    }
+}
+
+/// `JoinSet`'s ready queue on its own, for the loom models: a runtime
+/// cannot be built under loom, so the models drive the queue the way the
+/// set and its tasks' completions do.
+#[cfg(loom)]
+pub(crate) mod loom_internals {
+    use super::{Ticket, Tickets};
+    use std::fmt;
+    use std::task::{Context, Poll, Waker};
+
+    /// The tickets of a `JoinSet` without its entries: the shared queue,
+    /// the owner's batch, and the entry wakers that fill the queue.
+    pub struct ReadyQueue {
+        tickets: Tickets,
+    }
+
+    impl ReadyQueue {
+        /// An empty queue, as a new set has.
+        pub fn new() -> ReadyQueue {
+            ReadyQueue { tickets: Tickets::new() }
+        }
+
+        /// The join waker the set registers for the entry in slot `index`,
+        /// added with `key`; a task's completion wakes it.
+        pub fn entry_waker(&self, index: usize, key: u64) -> Waker {
+            self.tickets.entry_waker(Ticket { index, key })
+        }
+
+        /// The next ticket as `(index, key)`, taken the way
+        /// `poll_join_next` takes it: `Pending` after registering the
+        /// waker of `cx` when no ticket is queued.
+        pub fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<(usize, u64)> {
+            match self.tickets.next(Some(cx.waker())) {
+                Some(ticket) => Poll::Ready((ticket.index, ticket.key)),
+                None => Poll::Pending,
+            }
+        }
+
+        /// The next ticket without registering a waker, as
+        /// `try_join_next` takes it.
+        pub fn try_next(&mut self) -> Option<(usize, u64)> {
+            self.tickets.next(None).map(|ticket| (ticket.index, ticket.key))
+        }
+    }
+
+    impl Default for ReadyQueue {
+        fn default() -> ReadyQueue {
+            ReadyQueue::new()
+        }
+    }
+
+    impl fmt::Debug for ReadyQueue {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("ReadyQueue").field("batch", &self.tickets.batch.len()).finish()
         }
     }
 }

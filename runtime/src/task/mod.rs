@@ -31,6 +31,8 @@ pub use join_set::JoinSet;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 pub use task_local::{AccessError, LocalKey};
 pub use yield_now::yield_now;
+#[cfg(loom)]
+pub(crate) use join_set::loom_internals as join_set_loom;
 
 /// Futures returned by the functions of this module.
 pub mod futures {

@@ -240,6 +240,11 @@ impl Notify {
     fn notify(&self, strategy: Strategy) {
         let mut state = self.state.load(SeqCst);
         while mode(state) != WAITING {
+            // Mutant `notify_forgets_permit` (loom check only): with nobody
+            // waiting, the notification is dropped instead of stored.
+            if cfg!(weft_loom_mutant = "notify_forgets_permit") {
+                return;
+            }
             // Nobody waits: store the permit (at most one) without the lock.
             match self
                 .state

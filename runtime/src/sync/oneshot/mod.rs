@@ -257,7 +257,11 @@ impl<T> Sender<T> {
         inner.value.with_mut(|slot| unsafe { *slot = Some(value) });
         match inner.state.complete_with_value() {
             Ok(previous) => {
-                inner.wake_rx(previous);
+                // Mutant `oneshot_send_skips_wake` (loom check only): a
+                // receiver that registered its waker is never woken.
+                if !cfg!(weft_loom_mutant = "oneshot_send_skips_wake") {
+                    inner.wake_rx(previous);
+                }
                 Ok(())
             }
             Err(_) => {
