@@ -102,6 +102,7 @@ mutants=(
     "4|oneshot_send_skips_wake|--test sync_loom|oneshot_send_vs_recv"
     "4|notify_forgets_permit|--test sync_loom|notify_one_vs_notified"
     "4|join_set_register_unlocked|--test sync_loom|join_set_completions_vs_poll_join_next"
+    "4|broadcast_lag_skips_to_newest|--test sync_loom|broadcast_lag_vs_recv"
 )
 
 # group_packages GROUP: the packages a mutant group builds and tests.

@@ -515,7 +515,13 @@ impl<T: Clone> Receiver<T> {
         }
         // Overwritten: skip to the oldest value still retained.
         drop(slot);
-        let oldest = tail.pos - shared.capacity();
+        let oldest = if cfg!(weft_loom_mutant = "broadcast_lag_skips_to_newest") {
+            // Mutant (loom check only): a lagging receiver jumps to the
+            // newest value, dropping retained values it could still read.
+            tail.pos - 1
+        } else {
+            tail.pos - shared.capacity()
+        };
         let missed = oldest - self.next;
         self.next = oldest;
         Err(TryRecvError::Lagged(missed))
