@@ -131,6 +131,13 @@ impl Core {
         if let Some(task) = self.lifo_slot.take().or_else(|| self.run_queue.pop()) {
             return Some(task);
         }
+        // A plain emptiness check first: stealing issues a full fence even
+        // from an empty injector, and this path runs on every idle turn.
+        // A task this check misses is found by the search that follows
+        // (`steal_work` steals from the injector unconditionally).
+        if handle.shared.inject.is_empty() {
+            return None;
+        }
         handle.shared.inject.steal_batch_and_pop(&self.run_queue)
     }
 
