@@ -75,6 +75,13 @@ impl Driver {
         Ok((Driver { io, time, clock }, handles))
     }
 
+    /// Wakes the tasks whose timers are due.
+    fn fire_timers(&self) {
+        if let Some(time) = &self.time {
+            time.process();
+        }
+    }
+
     /// Blocks in the reactor or condvar; true if I/O events were handled.
     fn park_io(&mut self, timeout: Option<Duration>) -> bool {
         match &mut self.io {
@@ -102,7 +109,7 @@ impl Park for Driver {
                 if !self.park_io(Some(Duration::ZERO)) {
                     self.clock.advance_to(deadline);
                 }
-                self.time.as_ref().map(weft_timer::Driver::process);
+                self.fire_timers();
                 return;
             }
             let until = deadline.saturating_duration_since(self.clock.now());
@@ -111,7 +118,7 @@ impl Park for Driver {
             timeout = Some(timeout.map_or(until, |t| t.min(until)));
         }
         self.park_io(timeout);
-        self.time.as_ref().map(weft_timer::Driver::process);
+        self.fire_timers();
     }
 
     fn unparker(&self) -> Arc<dyn Unpark> {

@@ -118,6 +118,8 @@ impl Handle {
     /// Runs `future` to completion, running spawned tasks meanwhile.
     pub fn block_on<F: Future>(self: &Arc<Self>, future: F) -> F::Output {
         let mut future = std::pin::pin!(future);
+        // Made on first need: only a thread that finds the core taken waits.
+        let mut waiter: Option<(ParkThread, Waker)> = None;
         loop {
             let core = self.core.lock().take();
             if let Some(core) = core {
@@ -125,15 +127,22 @@ impl Handle {
             }
             // Another thread drives the scheduler: wait for our future or
             // for the core, whichever comes first.
-            let park = ParkThread::new();
-            let waker = Waker::from(std::sync::Arc::new(UnparkWaker(park.unparker())));
-            let mut park = park;
-            self.waiting.lock().push(waker.clone());
+            let (park, waker) = waiter.get_or_insert_with(|| {
+                let park = ParkThread::new();
+                let waker = Waker::from(std::sync::Arc::new(UnparkWaker(park.unparker())));
+                (park, waker)
+            });
+            {
+                let mut waiting = self.waiting.lock();
+                if !waiting.iter().any(|w| w.will_wake(waker)) {
+                    waiting.push(waker.clone());
+                }
+            }
             let core_free = self.core.lock().is_some();
             if core_free {
                 continue;
             }
-            let mut cx = Context::from_waker(&waker);
+            let mut cx = Context::from_waker(waker);
             if let Poll::Ready(v) = coop::budget(|| future.as_mut().poll(&mut cx)) {
                 return v;
             }

@@ -96,3 +96,36 @@ fn yielding_forever_does_not_starve_other_tasks() {
     assert!(spins.load(Ordering::SeqCst) > 0);
     h.shutdown();
 }
+
+/// A second thread calling `block_on` while another holds the core drives
+/// its own future on a thread parker, and can still wake tasks.
+#[test]
+fn block_on_from_a_second_thread_while_the_core_is_taken() {
+    let h = rt();
+    let done = std::sync::Arc::new(AtomicUsize::new(0));
+    let (tx, rx) = std::sync::mpsc::channel::<Waker>();
+    let h2 = h.clone();
+    let d2 = done.clone();
+    let second = std::thread::spawn(move || {
+        // Wait until the main thread is inside `block_on` with the core.
+        let main_waker = rx.recv().unwrap();
+        let task = h2.spawn(async { 40 }, Id::next());
+        let out = h2.block_on(async move { task.await.unwrap() + 2 });
+        d2.store(out, Ordering::SeqCst);
+        main_waker.wake();
+        out
+    });
+    let mut sent = false;
+    h.block_on(std::future::poll_fn(|cx| {
+        if done.load(Ordering::SeqCst) != 0 {
+            return Poll::Ready(());
+        }
+        if !sent {
+            tx.send(cx.waker().clone()).unwrap();
+            sent = true;
+        }
+        Poll::Pending
+    }));
+    assert_eq!(second.join().unwrap(), 42);
+    assert_eq!(done.load(Ordering::SeqCst), 42);
+}

@@ -174,11 +174,6 @@ impl<S: 'static> Notified<S> {
         let Notified(task) = self;
         task.shutdown();
     }
-
-    /// The address of the task, for identity comparisons in tests.
-    pub fn addr(&self) -> usize {
-        self.0.raw.header_ptr().as_ptr() as usize
-    }
 }
 
 impl<S> fmt::Debug for Notified<S> {
