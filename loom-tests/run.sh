@@ -85,7 +85,9 @@ fi
 # models.
 #
 # Group 4 holds the `weft::sync` and `JoinSet` mutants: the `weft` crate's
-# models build as their own package (see `group_targets`).
+# models build as their own package (see `group_targets`). Each of its
+# models drives one primitive and none takes a path that another group-4
+# mutant breaks, so a model fails only for its own mutant.
 #
 # group | mutant | cargo target selection | exact test names
 mutants=(
@@ -103,6 +105,10 @@ mutants=(
     "4|notify_forgets_permit|--test sync_loom|notify_one_vs_notified"
     "4|join_set_register_unlocked|--test sync_loom|join_set_completions_vs_poll_join_next"
     "4|broadcast_lag_skips_to_newest|--test sync_loom|broadcast_lag_vs_recv"
+    "4|mpsc_recv_skips_recheck|--test sync_loom|bounded_backpressure"
+    "4|semaphore_cancel_keeps_grant|--test sync_loom|semaphore_acquire_cancelled_while_permits_are_released"
+    "4|rwlock_write_leaves_a_read_permit|--test sync_loom|rwlock_reader_vs_writer"
+    "4|watch_changed_listens_late|--test sync_loom|watch_send_vs_changed"
 )
 
 # group_packages GROUP: the packages a mutant group builds and tests.

@@ -253,6 +253,40 @@ fn semaphore_fifo_many() {
     });
 }
 
+/// Two acquires queue on an empty semaphore (the first for 2 permits, the
+/// second for 1); the first is dropped while another thread releases 2
+/// permits. Whether the release reaches the first before, during or after
+/// its cancellation, the permits it was handed go back: the second
+/// acquire completes (no lost wake-up), and once it is dropped all the
+/// permits are available again.
+#[test]
+fn semaphore_acquire_cancelled_while_permits_are_released() {
+    loom::model(|| {
+        let s = loom::sync::Arc::new(weft::sync::Semaphore::new(0));
+        let mut first = Box::pin(s.acquire_many(2));
+        let mut second = Box::pin(s.acquire());
+        assert!(poll_once(first.as_mut()).is_pending());
+        assert!(poll_once(second.as_mut()).is_pending());
+        let s2 = s.clone();
+        let th = thread::spawn(move || s2.add_permits(2));
+        drop(first);
+        drop(local::block_on(second).unwrap());
+        th.join().unwrap();
+        assert_eq!(s.available_permits(), 2, "permits granted to a dropped acquire were lost");
+    });
+}
+
+/// Polls `fut` once with a waker that does nothing.
+fn poll_once<F: std::future::Future>(fut: std::pin::Pin<&mut F>) -> std::task::Poll<F::Output> {
+    use std::task::{Context, Wake, Waker};
+    struct Noop;
+    impl Wake for Noop {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    let waker = Waker::from(std::sync::Arc::new(Noop));
+    fut.poll(&mut Context::from_waker(&waker))
+}
+
 #[test]
 fn broadcast_send_vs_recv() {
     loom::model(|| {

@@ -498,8 +498,13 @@ async fn changed_inner<T>(shared: &Shared<T>, seen: &mut usize) -> Result<(), Re
         // stores the new version), so a change between here and the poll
         // below is seen without registering first: no `enable()`, which
         // would take the waiter lock on every wait.
+        // Mutant for the loom check: the version is read before the
+        // `Notified` records the call count, so a send in between is seen
+        // by neither.
+        let early = cfg!(weft_loom_mutant = "watch_changed_listens_late")
+            .then(|| shared.state.load(Ordering::Acquire));
         let mut notified = pin!(shared.changed.notified());
-        let state = shared.state.load(Ordering::Acquire);
+        let state = early.unwrap_or_else(|| shared.state.load(Ordering::Acquire));
         let version = state & !CLOSED;
         if version != *seen {
             *seen = version;

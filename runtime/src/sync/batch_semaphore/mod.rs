@@ -386,7 +386,14 @@ impl Semaphore {
         };
         // Whatever was granted goes back, fully granted or partly; with no
         // grant this still clears `QUEUED` if we were the last waiter.
-        self.release_locked(n - needs, waiters);
+        // (Mutant for the loom check: the grant is kept, so permits handed
+        // to an acquire that is then dropped are lost.)
+        let granted = if cfg!(weft_loom_mutant = "semaphore_cancel_keeps_grant") {
+            0
+        } else {
+            n - needs
+        };
+        self.release_locked(granted, waiters);
     }
 }
 

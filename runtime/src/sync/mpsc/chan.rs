@@ -379,7 +379,15 @@ impl<T, S: Semaphore> Rx<T, S> {
                 None => {
                     self.chan.rx_waker.register(cx.waker());
                     // Look again: a send may have raced the registration.
-                    match self.pop() {
+                    // (Mutant for the loom check: no second look, so a
+                    // message pushed just before the registration is
+                    // never noticed.)
+                    let again = if cfg!(weft_loom_mutant = "mpsc_recv_skips_recheck") {
+                        None
+                    } else {
+                        self.pop()
+                    };
+                    match again {
                         Some(value) => Some(value),
                         None => match self.is_finished() {
                             Some(end) => end,

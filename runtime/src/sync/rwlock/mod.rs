@@ -159,7 +159,10 @@ impl<T: ?Sized> RwLock<T> {
     ///
     /// As for [`RwLock::read`].
     pub async fn write(&self) -> RwLockWriteGuard<'_, T> {
-        self.acquire(self.max_readers).await;
+        // Mutant for the loom check: a writer one permit short of all of
+        // them lets a reader in beside it.
+        let short = u32::from(cfg!(weft_loom_mutant = "rwlock_write_leaves_a_read_permit"));
+        self.acquire(self.max_readers - short).await;
         // SAFETY: we hold every permit.
         unsafe { RwLockWriteGuard::new(&self.semaphore, self.data_ptr(), self.max_readers) }
     }
