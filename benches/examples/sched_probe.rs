@@ -5,8 +5,9 @@
 //! cargo run --release -p weft-benches --example sched_probe -- <case> <runtime> [iterations]
 //! ```
 //!
-//! `case` is `yield_many`, `remote_busy`, `spawn_local` or
-//! `from_block_on`; `runtime` is `weft` or `tokio`.
+//! `case` is `yield_many`, `remote_busy`, `spawn_local`,
+//! `from_block_on`, `mpsc_bounded_1p`, `mpsc_bounded_10p`,
+//! `mpsc_unbounded_1p` or `mpsc_unbounded_10p`; `runtime` is `weft` or `tokio`.
 //! `PROBE_GLOBAL_QUEUE_INTERVAL` and `PROBE_EVENT_INTERVAL` set those
 //! builder options on both runtimes. Prints the median time of one
 //! iteration and how many times per iteration a worker parked.
@@ -19,6 +20,8 @@ use std::time::Instant;
 const SPAWN: usize = 10_000;
 const YIELD_TASKS: usize = 200;
 const YIELDS: usize = 1_000;
+const MESSAGES: usize = 50_000;
+const CAPACITY: usize = 128;
 
 /// Worker parks so far, counted by the `on_thread_park` callbacks.
 static PARKS: AtomicUsize = AtomicUsize::new(0);
@@ -61,7 +64,7 @@ fn tokio_rt(workers: usize) -> tokio::runtime::Runtime {
 /// The three cases, written once for both runtimes: `$spawn` spawns a
 /// task on the current runtime, `$yield` yields.
 macro_rules! cases {
-    ($module:ident, $rt:ty, $spawn:path, $yield:path) => {
+    ($module:ident, $rt:ty, $spawn:path, $yield:path, $mpsc:ident) => {
         mod $module {
             use super::*;
 
@@ -118,6 +121,51 @@ macro_rules! cases {
                 });
             }
 
+            /// `producers` tasks send `MESSAGES` values in all through a
+            /// channel of capacity `capacity` (unbounded if `None`) to a
+            /// task that receives them.
+            pub(crate) fn mpsc(rt: &$rt, producers: usize, capacity: Option<usize>) {
+                rt.block_on(async move {
+                    $spawn(async move {
+                        let (tx, mut rx) = match capacity {
+                            Some(c) => {
+                                let (tx, rx) = $mpsc::channel(c);
+                                (Either::Bounded(tx), Either::Bounded(rx))
+                            }
+                            None => {
+                                let (tx, rx) = $mpsc::unbounded_channel();
+                                (Either::Unbounded(tx), Either::Unbounded(rx))
+                            }
+                        };
+                        for p in 0..producers {
+                            let tx = tx.clone();
+                            $spawn(async move {
+                                for i in 0..MESSAGES / producers {
+                                    match &tx {
+                                        Either::Bounded(tx) => tx.send(p + i).await.unwrap(),
+                                        Either::Unbounded(tx) => tx.send(p + i).unwrap(),
+                                    }
+                                }
+                            });
+                        }
+                        drop(tx);
+                        let mut got = 0;
+                        loop {
+                            let v = match &mut rx {
+                                Either::Bounded(rx) => rx.recv().await,
+                                Either::Unbounded(rx) => rx.recv().await,
+                            };
+                            let Some(v) = v else { break };
+                            black_box(v);
+                            got += 1;
+                        }
+                        assert_eq!(got, MESSAGES);
+                    })
+                    .await
+                    .unwrap();
+                });
+            }
+
             pub(crate) fn spawn_local(rt: &$rt) {
                 rt.block_on(async {
                     $spawn(async {
@@ -134,8 +182,18 @@ macro_rules! cases {
     };
 }
 
-cases!(weft_cases, weft::runtime::Runtime, weft::spawn, weft::task::yield_now);
-cases!(tokio_cases, tokio::runtime::Runtime, tokio::spawn, tokio::task::yield_now);
+cases!(weft_cases, weft::runtime::Runtime, weft::spawn, weft::task::yield_now, weft_mpsc);
+cases!(tokio_cases, tokio::runtime::Runtime, tokio::spawn, tokio::task::yield_now, tokio_mpsc);
+
+use tokio::sync::mpsc as tokio_mpsc;
+use weft::sync::mpsc as weft_mpsc;
+
+/// A sender or receiver of either channel shape.
+#[derive(Clone)]
+enum Either<B, U> {
+    Bounded(B),
+    Unbounded(U),
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -152,6 +210,10 @@ fn main() {
                 "remote_busy" => Box::new(move || weft_cases::remote_busy(&rt, workers)),
                 "spawn_local" => Box::new(move || weft_cases::spawn_local(&rt)),
                 "from_block_on" => Box::new(move || weft_cases::from_block_on(&rt)),
+                "mpsc_bounded_1p" => Box::new(move || weft_cases::mpsc(&rt, 1, Some(CAPACITY))),
+                "mpsc_bounded_10p" => Box::new(move || weft_cases::mpsc(&rt, 10, Some(CAPACITY))),
+                "mpsc_unbounded_1p" => Box::new(move || weft_cases::mpsc(&rt, 1, None)),
+                "mpsc_unbounded_10p" => Box::new(move || weft_cases::mpsc(&rt, 10, None)),
                 other => panic!("unknown case {other}"),
             }
         }
@@ -162,6 +224,10 @@ fn main() {
                 "remote_busy" => Box::new(move || tokio_cases::remote_busy(&rt, workers)),
                 "spawn_local" => Box::new(move || tokio_cases::spawn_local(&rt)),
                 "from_block_on" => Box::new(move || tokio_cases::from_block_on(&rt)),
+                "mpsc_bounded_1p" => Box::new(move || tokio_cases::mpsc(&rt, 1, Some(CAPACITY))),
+                "mpsc_bounded_10p" => Box::new(move || tokio_cases::mpsc(&rt, 10, Some(CAPACITY))),
+                "mpsc_unbounded_1p" => Box::new(move || tokio_cases::mpsc(&rt, 1, None)),
+                "mpsc_unbounded_10p" => Box::new(move || tokio_cases::mpsc(&rt, 10, None)),
                 other => panic!("unknown case {other}"),
             }
         }
@@ -181,13 +247,21 @@ fn main() {
             wall
         })
         .collect();
+    if std::env::var_os("PROBE_DUMP").is_some() {
+        // Every iteration's wall time in µs, in run order: shows whether
+        // a case is bimodal and whether the modes come in streaks.
+        let all: Vec<String> = times.iter().map(|t| t.as_micros().to_string()).collect();
+        println!("{}", all.join(" "));
+    }
     times.sort_unstable();
     cpu.sort_unstable();
     let parks = PARKS.load(Ordering::Relaxed) - parks_before;
     let yields = BUSY_YIELDS.load(Ordering::Relaxed) - yields_before;
     println!(
-        "{case} {runtime}: median wall {:?}, cpu {:?} over {iterations} iterations; per iteration: {:.1} worker parks, {:.0} busy-task yields",
+        "{case} {runtime}: wall p10 {:?} median {:?} p90 {:?}, median cpu {:?} over {iterations} iterations; per iteration: {:.1} worker parks, {:.0} busy-task yields",
+        times[times.len() / 10],
         times[times.len() / 2],
+        times[times.len() * 9 / 10],
         cpu[cpu.len() / 2],
         parks as f64 / iterations as f64,
         yields as f64 / iterations as f64

@@ -8,6 +8,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub(crate) mod loom;
+mod padded;
 
 pub mod coop;
 pub mod task;

@@ -29,6 +29,7 @@ use std::future::Future;
 use std::io;
 
 use idle::Idle;
+use crate::padded::CachePadded;
 use park::{SharedDriver, Unparker};
 use queue::{Inject, Stealer};
 pub use worker::{block_in_place, is_worker_thread};
@@ -41,7 +42,9 @@ pub struct Handle {
 struct Shared {
     remotes: Box<[Remote]>,
     inject: Inject<Notified<Arc<Handle>>>,
-    idle: Idle,
+    /// On its own cache lines: every remote spawn reads it, and workers
+    /// write it whenever they start or stop searching.
+    idle: CachePadded<Idle>,
     owned: OwnedTasks<Arc<Handle>>,
     is_shutdown: AtomicBool,
     #[allow(clippy::vec_box)] // cores move in and out of boxes as they are handed around
@@ -78,7 +81,7 @@ pub fn create(config: Config, driver: Box<dyn Park>, blocking: blocking::Spawner
         shared: Shared {
             remotes: remotes.into_boxed_slice(),
             inject: Inject::new(),
-            idle: Idle::new(n),
+            idle: CachePadded::new(Idle::new(n)),
             owned: OwnedTasks::new(4 * n),
             is_shutdown: AtomicBool::new(false),
             finished_cores: Mutex::new(Vec::with_capacity(n)),

@@ -6,17 +6,24 @@
 //! completing on different workers rarely meet on one lock. Each list
 //! holds one reference to each of its tasks.
 //!
-//! Closing is race-free with binding: `bind` checks `closed` under the
-//! shard lock, and `close_and_shutdown_all` sets `closed` before it drains
-//! each shard under that shard's lock, so a task is either rejected or seen
-//! by the drain.
+//! Closing is race-free with binding: each shard has its own `closed`
+//! flag, which `bind` checks and `close_and_shutdown_all` sets under that
+//! shard's lock before draining it, so a task is either rejected or seen by
+//! the drain.
+//!
+//! Spawning and completing touch nothing shared but the task's shard: each
+//! shard sits on its own cache lines and keeps its own count under its
+//! lock. (A list-wide atomic count or flag written by every spawn and
+//! completion would bounce one cache line between a spawning thread and
+//! every worker, and slow down whatever else shares that line.)
 
 use super::core::Header;
 use super::id::next_u64;
 use super::raw::RawTask;
 use super::{Id, JoinHandle, Notified, Schedule, Task};
-use crate::loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering::*};
+use crate::loom::sync::atomic::{AtomicBool, Ordering::*};
 use crate::loom::sync::Mutex;
+use crate::padded::CachePadded;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -24,16 +31,21 @@ use std::ptr::NonNull;
 
 /// The live tasks of one scheduler.
 pub struct OwnedTasks<S: 'static> {
-    shards: Box<[Mutex<Shard>]>,
+    shards: Box<[CachePadded<Mutex<Shard>>]>,
     mask: usize,
     id: u64,
+    /// Set once, before the shards are closed: lets `is_closed` answer
+    /// without taking a lock.
     closed: AtomicBool,
-    len: AtomicUsize,
     _scheduler: PhantomData<S>,
 }
 
 struct Shard {
     head: Option<NonNull<Header>>,
+    /// Tasks in this shard's list.
+    len: usize,
+    /// No task joins this shard any more.
+    closed: bool,
 }
 
 // SAFETY: the pointers are task headers, which are `Sync`; the shard only
@@ -45,11 +57,18 @@ impl<S: Schedule> OwnedTasks<S> {
     pub fn new(shards: usize) -> OwnedTasks<S> {
         let n = shards.max(1).next_power_of_two();
         OwnedTasks {
-            shards: (0..n).map(|_| Mutex::new(Shard { head: None })).collect(),
+            shards: (0..n)
+                .map(|_| {
+                    CachePadded::new(Mutex::new(Shard {
+                        head: None,
+                        len: 0,
+                        closed: false,
+                    }))
+                })
+                .collect(),
             mask: n - 1,
             id: next_u64().get(),
             closed: AtomicBool::new(false),
-            len: AtomicUsize::new(0),
             _scheduler: PhantomData,
         }
     }
@@ -93,7 +112,7 @@ impl<S: Schedule> OwnedTasks<S> {
         let (task, notified, join) =
             unsafe { (Task::<S>::from_raw(raw), Notified::<S>::from_raw(raw), JoinHandle::new(raw)) };
         let mut shard = self.shards[self.shard_of(raw)].lock();
-        if self.closed.load(Acquire) {
+        if shard.closed {
             drop(shard);
             drop(notified);
             task.shutdown();
@@ -111,9 +130,9 @@ impl<S: Schedule> OwnedTasks<S> {
             }
         }
         shard.head = Some(node);
+        shard.len += 1;
         drop(shard);
         std::mem::forget(task);
-        self.len.fetch_add(1, Relaxed);
         (join, Some(notified))
     }
 
@@ -147,8 +166,8 @@ impl<S: Schedule> OwnedTasks<S> {
             header.owned_prev.with_mut(|p| *p = None);
             header.owned_next.with_mut(|n| *n = None);
         }
+        shard.len -= 1;
         drop(shard);
-        self.len.fetch_sub(1, Relaxed);
         // SAFETY: the list's reference now belongs to the caller.
         Some(unsafe { Task::from_raw(raw) })
     }
@@ -166,8 +185,8 @@ impl<S: Schedule> OwnedTasks<S> {
             }
             header.owned_next.with_mut(|n| *n = None);
         }
+        shard.len -= 1;
         drop(shard);
-        self.len.fetch_sub(1, Relaxed);
         // SAFETY: the list's reference now belongs to the caller.
         Some(unsafe { Task::from_raw(RawTask::from_raw(node)) })
     }
@@ -177,6 +196,7 @@ impl<S: Schedule> OwnedTasks<S> {
     pub fn close_and_shutdown_all(&self) {
         self.closed.store(true, Release);
         for shard in 0..self.shards.len() {
+            self.shards[shard].lock().closed = true;
             while let Some(task) = self.pop_front(shard) {
                 task.shutdown();
             }
@@ -188,19 +208,21 @@ impl<S: Schedule> OwnedTasks<S> {
         self.closed.load(Acquire)
     }
 
-    /// How many tasks are in the list.
+    /// How many tasks are in the list. Takes each shard's lock in turn:
+    /// meant for shutdown checks, tests and metrics, not hot paths.
     pub fn len(&self) -> usize {
-        self.len.load(Relaxed)
+        self.shards.iter().map(|shard| shard.lock().len).sum()
     }
 
     /// True when no task is in the list.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.shards.iter().all(|shard| shard.lock().len == 0)
     }
 }
 
 impl<S> fmt::Debug for OwnedTasks<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OwnedTasks").field("len", &self.len.load(Relaxed)).finish()
+        let len: usize = self.shards.iter().map(|shard| shard.lock().len).sum();
+        f.debug_struct("OwnedTasks").field("len", &len).finish()
     }
 }
