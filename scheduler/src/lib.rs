@@ -8,7 +8,6 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub(crate) mod loom;
-mod padded;
 
 pub mod coop;
 pub mod task;

@@ -29,7 +29,7 @@ use std::future::Future;
 use std::io;
 
 use idle::Idle;
-use crate::padded::CachePadded;
+use crossbeam_utils::CachePadded;
 use park::{SharedDriver, Unparker};
 use queue::{Inject, Stealer};
 pub use worker::{block_in_place, is_worker_thread};

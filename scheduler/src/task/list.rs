@@ -23,7 +23,7 @@ use super::raw::RawTask;
 use super::{Id, JoinHandle, Notified, Schedule, Task};
 use crate::loom::sync::atomic::{AtomicBool, Ordering::*};
 use crate::loom::sync::Mutex;
-use crate::padded::CachePadded;
+use crossbeam_utils::CachePadded;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;

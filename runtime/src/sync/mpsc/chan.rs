@@ -24,6 +24,7 @@ use std::fmt;
 use std::pin::pin;
 use std::task::{ready, Context, Poll};
 
+use crossbeam_utils::CachePadded;
 use weft_scheduler::coop;
 
 use super::error::TryRecvError;
@@ -123,16 +124,21 @@ impl Semaphore for Unbounded {
     }
 }
 
+/// The senders' list tail, the receiver's waker and the receiver's fields
+/// each sit on their own cache lines: senders write the first on every
+/// send, the receiver writes the last on every receive, and the waker is
+/// written by whichever side registers or wakes. Sharing a line would make
+/// every send and every receive miss.
 struct Chan<T, S> {
-    tx: list::Tx<T>,
+    tx: CachePadded<list::Tx<T>>,
     tx_count: AtomicUsize,
     tx_weak_count: AtomicUsize,
-    rx_waker: AtomicWaker,
+    rx_waker: CachePadded<AtomicWaker>,
     /// `notify_waiters` when the receiver closes: wakes `Sender::closed`.
     rx_closed_notify: Notify,
     semaphore: S,
     /// Touched only by the receiver (through `&mut Rx`) and by `Drop`.
-    rx_fields: UnsafeCell<RxFields<T>>,
+    rx_fields: CachePadded<UnsafeCell<RxFields<T>>>,
 }
 
 struct RxFields<T> {
@@ -175,16 +181,16 @@ pub(super) struct Rx<T, S: Semaphore> {
 pub(super) fn channel<T, S: Semaphore>(semaphore: S) -> (Tx<T, S>, Rx<T, S>) {
     let (tx_list, rx_list) = list::list();
     let chan = Arc::new(Chan {
-        tx: tx_list,
+        tx: CachePadded::new(tx_list),
         tx_count: AtomicUsize::new(1),
         tx_weak_count: AtomicUsize::new(0),
-        rx_waker: AtomicWaker::new(),
+        rx_waker: CachePadded::new(AtomicWaker::new()),
         rx_closed_notify: Notify::new(),
         semaphore,
-        rx_fields: UnsafeCell::new(RxFields {
+        rx_fields: CachePadded::new(UnsafeCell::new(RxFields {
             list: rx_list,
             rx_closed: false,
-        }),
+        })),
     });
     (Tx { chan: chan.clone() }, Rx { chan })
 }
