@@ -109,6 +109,8 @@ mutants=(
     "4|semaphore_cancel_keeps_grant|--test sync_loom|semaphore_acquire_cancelled_while_permits_are_released"
     "4|rwlock_write_leaves_a_read_permit|--test sync_loom|rwlock_reader_vs_writer"
     "4|watch_changed_listens_late|--test sync_loom|watch_send_vs_changed"
+    "4|once_cell_publish_relaxed|--test sync_loom|once_cell_racing_get_or_init"
+    "4|local_set_registers_after_running|--test sync_loom|local_set_remote_wake_while_the_owner_idles"
 )
 
 # group_packages GROUP: the packages a mutant group builds and tests.

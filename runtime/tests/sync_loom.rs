@@ -1,12 +1,17 @@
 //! loom models of the sync protocols, driven through the public API:
 //! oneshot's state word, the mpsc block list (blocks of 2 slots under
 //! loom, so a few messages cross, release and recycle blocks) and its
-//! waker slot, the batch semaphore's waiter queue (through `Mutex`,
-//! `RwLock` and `Semaphore`), `Notify`'s hand-off, broadcast (including
-//! a receiver lagging behind) and watch, and `JoinSet`'s ready queue.
+//! waker slot, the bounded channel's permits (back-pressure, and a close
+//! or drop of the receiver while a sender waits for capacity), the batch
+//! semaphore's waiter queue (through `Mutex`, `RwLock` and `Semaphore`,
+//! including an acquire cancelled while permits are released),
+//! `Notify`'s hand-off, broadcast (including a receiver lagging behind),
+//! watch, `Barrier`, `OnceCell`, `LocalSet`'s remote queue and
+//! `JoinSet`'s ready queue.
 //!
 //! Run with `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test
-//! -p weft --release --test sync_loom`.
+//! -p weft --release --test sync_loom`. `loom-tests/README.md` lists the
+//! models and the mutants each one catches.
 #![cfg(loom)]
 
 use loom::thread;
@@ -123,6 +128,43 @@ fn bounded_backpressure() {
         assert_eq!(rx.blocking_recv(), Some(2));
         assert_eq!(rx.blocking_recv(), None);
         a.join().unwrap();
+    });
+}
+
+/// A bounded sender waits for capacity (the one slot holds a message)
+/// when the receiver closes. The close wakes the waiting sender, which
+/// gets its value back as an error; the receiver still drains the queued
+/// message and then sees the end, once every permit came back.
+#[test]
+fn mpsc_close_with_a_pending_sender() {
+    loom::model(|| {
+        let (tx, mut rx) = mpsc::channel::<Box<usize>>(1);
+        tx.try_send(Box::new(1)).unwrap();
+        let th = thread::spawn(move || {
+            let mpsc::error::SendError(value) = tx.blocking_send(Box::new(2)).unwrap_err();
+            assert_eq!(*value, 2, "the failed send returned another value");
+        });
+        rx.close();
+        assert_eq!(rx.blocking_recv().as_deref(), Some(&1));
+        assert_eq!(rx.blocking_recv(), None);
+        th.join().unwrap();
+    });
+}
+
+/// As above, but the receiver is dropped: the waiting sender is woken
+/// with its value back, and the queued message is dropped with the
+/// receiver (a leak would show as a loom `Arc` never freed).
+#[test]
+fn mpsc_drop_rx_with_a_pending_sender() {
+    loom::model(|| {
+        let (tx, rx) = mpsc::channel::<loom::sync::Arc<usize>>(1);
+        tx.try_send(loom::sync::Arc::new(1)).unwrap();
+        let th = thread::spawn(move || {
+            let mpsc::error::SendError(value) = tx.blocking_send(loom::sync::Arc::new(2)).unwrap_err();
+            assert_eq!(*value, 2, "the failed send returned another value");
+        });
+        drop(rx);
+        th.join().unwrap();
     });
 }
 
@@ -393,5 +435,115 @@ fn join_set_completions_vs_poll_join_next() {
         joined.sort();
         assert_eq!(joined, [(0, 7), (1, 8)]);
         assert_eq!(ready.try_next(), None, "an entry was joined twice");
+    });
+}
+
+/// Two threads meet at a barrier of 2, twice. In each round exactly one
+/// of them is the leader, and neither leaves a round before the other
+/// arrived in it (the barrier resets between rounds).
+#[test]
+fn barrier_two_threads_two_rounds() {
+    use loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use loom::sync::Arc;
+    use weft::sync::Barrier;
+    /// Arrives at the barrier `rounds` times; returns which rounds it led.
+    fn party(barrier: &Barrier, arrivals: &AtomicUsize) -> [bool; 2] {
+        let mut led = [false; 2];
+        for (round, led) in led.iter_mut().enumerate() {
+            arrivals.fetch_add(1, SeqCst);
+            *led = local::block_on(barrier.wait()).is_leader();
+            assert!(
+                arrivals.load(SeqCst) >= 2 * (round + 1),
+                "a thread left round {round} before the other arrived"
+            );
+        }
+        led
+    }
+    loom::model(|| {
+        let barrier = Arc::new(Barrier::new(2));
+        let arrivals = Arc::new(AtomicUsize::new(0));
+        let th = thread::spawn({
+            let (barrier, arrivals) = (barrier.clone(), arrivals.clone());
+            move || party(&barrier, &arrivals)
+        });
+        let mine = party(&barrier, &arrivals);
+        let theirs = th.join().unwrap();
+        for round in 0..2 {
+            assert!(mine[round] != theirs[round], "round {round} had no leader or two");
+        }
+    });
+}
+
+/// Two threads race `get_or_init` on an empty `OnceCell`, each with its
+/// own initialiser. Exactly one initialiser runs, and both threads see
+/// its value (a read racing the write would be a causality violation).
+#[test]
+fn once_cell_racing_get_or_init() {
+    use loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use loom::sync::Arc;
+    use weft::sync::OnceCell;
+    fn init(cell: &OnceCell<usize>, runs: &AtomicUsize, value: usize) -> usize {
+        *local::block_on(cell.get_or_init(|| async move {
+            runs.fetch_add(1, SeqCst);
+            value
+        }))
+    }
+    loom::model(|| {
+        let cell = Arc::new(OnceCell::new());
+        let runs = Arc::new(AtomicUsize::new(0));
+        let th = thread::spawn({
+            let (cell, runs) = (cell.clone(), runs.clone());
+            move || init(&cell, &runs, 1)
+        });
+        let mine = init(&cell, &runs, 2);
+        let theirs = th.join().unwrap();
+        assert_eq!(runs.load(SeqCst), 1, "the initialiser ran more than once");
+        assert_eq!(mine, theirs, "the threads saw different values");
+        assert_eq!(cell.get(), Some(&mine));
+    });
+}
+
+/// A `LocalSet` task waits for a signal set on another thread, while the
+/// set's owner drives the set (`run_until`) and goes idle once nothing is
+/// ready. The wake from the other thread goes through the set's remote
+/// queue and the owner's waker: the task runs again and the owner
+/// returns its output. No runtime is needed, so the model drives the
+/// real set with a plain loom `block_on`. The signal is the model's own
+/// (a loom mutex and a waker), not a `weft::sync` type, so no other
+/// mutant of the check's fourth group reaches this model.
+#[test]
+fn local_set_remote_wake_while_the_owner_idles() {
+    use loom::sync::{Arc, Mutex};
+    use std::task::{Poll, Waker};
+    /// The value, once sent, and the waker of the task waiting for it.
+    type Signal = Mutex<(Option<usize>, Option<Waker>)>;
+    loom::model(|| {
+        let set = weft::task::LocalSet::new();
+        let signal: Arc<Signal> = Arc::new(Mutex::new((None, None)));
+        let task = set.spawn_local({
+            let signal = signal.clone();
+            std::future::poll_fn(move |cx| {
+                let mut slot = signal.lock().unwrap();
+                match slot.0 {
+                    Some(value) => Poll::Ready(value + 1),
+                    None => {
+                        slot.1 = Some(cx.waker().clone());
+                        Poll::Pending
+                    }
+                }
+            })
+        });
+        let th = thread::spawn(move || {
+            let waker = {
+                let mut slot = signal.lock().unwrap();
+                slot.0 = Some(41);
+                slot.1.take()
+            };
+            if let Some(waker) = waker {
+                waker.wake();
+            }
+        });
+        assert_eq!(local::block_on(set.run_until(task)).unwrap(), 42);
+        th.join().unwrap();
     });
 }

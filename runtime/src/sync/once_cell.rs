@@ -291,7 +291,14 @@ impl<T> OnceCell<T> {
         // SAFETY: the permit makes us the only writer, and no reader looks
         // before `value_set` is true.
         self.value.with_mut(|ptr| unsafe { (*ptr).write(value) });
-        self.value_set.store(true, Ordering::Release);
+        // Mutant for the loom check: a relaxed store does not publish the
+        // value to a reader that sees the flag.
+        let order = if cfg!(weft_loom_mutant = "once_cell_publish_relaxed") {
+            Ordering::Relaxed
+        } else {
+            Ordering::Release
+        };
+        self.value_set.store(true, order);
         // Waiters wake up with an error and find the value set.
         self.semaphore.close();
     }

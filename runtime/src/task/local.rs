@@ -261,12 +261,21 @@ impl LocalSet {
         std::future::poll_fn(|cx| {
             let _enter = self.enter();
             let _driving = self.context.start_driving();
-            self.context.shared.register_driver(cx.waker());
+            // Mutant for the loom check: the driver's waker is registered
+            // after the queues were looked at, so a remote wake in between
+            // finds no waker and the set is never polled again.
+            let register_late = cfg!(weft_loom_mutant = "local_set_registers_after_running");
+            if !register_late {
+                self.context.shared.register_driver(cx.waker());
+            }
             if let Poll::Ready(output) = coop::budget(|| future.as_mut().poll(cx)) {
                 return Poll::Ready(output);
             }
             if self.run_ready_tasks() {
                 cx.waker().wake_by_ref();
+            }
+            if register_late {
+                self.context.shared.register_driver(cx.waker());
             }
             Poll::Pending
         })
