@@ -16,9 +16,14 @@
 //! `WouldBlock`. Clearing straight away saves that system call. It never
 //! loses an edge: the clear carries the tick of the observation it is
 //! based on, and any event the reactor delivered since makes it a no-op.
+//!
+//! The operations the socket types have in common (`ready`, `readable`,
+//! `poll_read_ready`, `try_read`, `try_write_vectored`, the stream reads
+//! and writes, ...) are written here once; each public method in
+//! `weft::net` is its documentation and a call to one of them.
 
 use std::future::{poll_fn, Future};
-use std::io::{self, IoSlice, Write};
+use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 use std::os::fd::AsRawFd;
 use std::pin::pin;
 use std::task::{ready, Context, Poll};
@@ -70,10 +75,17 @@ impl<E: Source> Evented<E> {
         cx: &mut Context<'_>,
         direction: Direction,
     ) -> Poll<io::Result<ReadyEvent>> {
-        let restore = ready!(coop::poll_proceed(cx));
-        let event = ready!(self.registration().poll_ready(cx, direction));
-        restore.made_progress();
-        Poll::Ready(event)
+        budgeted(cx, |cx| self.registration().poll_ready(cx, direction))
+    }
+
+    /// Read readiness without the event: the sockets' `poll_read_ready`.
+    pub(crate) fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_ready(cx, Direction::Read).map_ok(drop)
+    }
+
+    /// Write readiness without the event: the sockets' `poll_write_ready`.
+    pub(crate) fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.poll_ready(cx, Direction::Write).map_ok(drop)
     }
 
     /// Runs `f` once ready in `direction`, clearing readiness and waiting
@@ -84,10 +96,7 @@ impl<E: Source> Evented<E> {
         direction: Direction,
         mut f: impl FnMut(&E) -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        let restore = ready!(coop::poll_proceed(cx));
-        let result = ready!(self.io.poll_io(cx, direction, &mut f));
-        restore.made_progress();
-        Poll::Ready(result)
+        budgeted(cx, |cx| self.io.poll_io(cx, direction, &mut f))
     }
 
     /// Runs `f` if ready for `interest` now; never waits, charges nothing.
@@ -103,13 +112,23 @@ impl<E: Source> Evented<E> {
     /// once; cancel-safe.
     pub(crate) async fn readiness(&self, interest: Interest) -> io::Result<ReadyEvent> {
         let mut wait = pin!(self.registration().readiness(interest));
-        poll_fn(|cx| {
-            let restore = ready!(coop::poll_proceed(cx));
-            let event = ready!(wait.as_mut().poll(cx));
-            restore.made_progress();
-            Poll::Ready(event)
-        })
-        .await
+        poll_fn(|cx| budgeted(cx, |cx| wait.as_mut().poll(cx))).await
+    }
+
+    /// The readiness seen once ready for any of `interest`: the sockets'
+    /// `ready`.
+    pub(crate) async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+        Ok(self.readiness(interest).await?.ready())
+    }
+
+    /// Waits until readable: the sockets' `readable`.
+    pub(crate) async fn readable(&self) -> io::Result<()> {
+        self.readiness(Interest::READABLE).await.map(drop)
+    }
+
+    /// Waits until writable: the sockets' `writable`.
+    pub(crate) async fn writable(&self) -> io::Result<()> {
+        self.readiness(Interest::WRITABLE).await.map(drop)
     }
 
     /// Waits until ready for `interest`, then runs `f`; on `WouldBlock`
@@ -129,28 +148,37 @@ impl<E: Source> Evented<E> {
             }
         }
     }
-}
 
-impl<E: Source + AsRawFd> Evented<E> {
-    /// Reads into `buf` (a stream socket), clearing read readiness after
-    /// a short read.
-    pub(crate) fn poll_read(
+    /// Runs the stream transfer `f` once ready in `direction` and returns
+    /// the byte count it reports. A short transfer (some bytes, fewer than
+    /// `wanted`) clears the direction's plain readiness, as the module
+    /// docs explain; `WouldBlock` clears what was seen and waits again.
+    ///
+    /// Always inlined, so that each stream read and write keeps its own
+    /// copy of this loop with `direction` folded in, as if written out.
+    #[inline(always)]
+    fn poll_transfer(
         &self,
         cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
+        direction: Direction,
+        wanted: usize,
+        mut f: impl FnMut(&E) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        let drained = match direction {
+            Direction::Read => Ready::READABLE,
+            Direction::Write => Ready::WRITABLE,
+        };
         let restore = ready!(coop::poll_proceed(cx));
-        let wanted = buf.remaining();
         loop {
-            let event = ready!(self.registration().poll_ready(cx, Direction::Read))?;
-            match super::sys::read_buf(self.get().as_raw_fd(), buf) {
+            let event = ready!(self.registration().poll_ready(cx, direction))?;
+            match f(self.get()) {
                 Ok(n) => {
                     if n > 0 && n < wanted {
                         self.registration()
-                            .clear_readiness(event.intersect(Ready::READABLE));
+                            .clear_readiness(event.intersect(drained));
                     }
                     restore.made_progress();
-                    return Poll::Ready(Ok(()));
+                    return Poll::Ready(Ok(n));
                 }
                 Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
                     self.registration().clear_readiness(event)
@@ -161,6 +189,22 @@ impl<E: Source + AsRawFd> Evented<E> {
                 }
             }
         }
+    }
+}
+
+impl<E: Source + AsRawFd> Evented<E> {
+    /// Reads into `buf` (a stream socket), clearing read readiness after
+    /// a short read.
+    pub(crate) fn poll_read(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let wanted = buf.remaining();
+        self.poll_transfer(cx, Direction::Read, wanted, |io| {
+            super::sys::read_buf(io.as_raw_fd(), buf)
+        })
+        .map_ok(drop)
     }
 
     /// Peeks into `buf` without consuming the bytes.
@@ -177,12 +221,29 @@ impl<E: Source + AsRawFd> Evented<E> {
 
 impl<E: Source> Evented<E>
 where
+    for<'a> &'a E: Read,
+{
+    /// Reads what the socket holds now, without waiting.
+    #[inline]
+    pub(crate) fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.try_io(Interest::READABLE, |mut io| io.read(buf))
+    }
+
+    /// Reads into several buffers what the socket holds now.
+    #[inline]
+    pub(crate) fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        self.try_io(Interest::READABLE, |mut io| io.read_vectored(bufs))
+    }
+}
+
+impl<E: Source> Evented<E>
+where
     for<'a> &'a E: Write,
 {
     /// Writes `buf` (a stream socket), clearing write readiness after a
     /// short write.
     pub(crate) fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        self.poll_write_with(cx, buf.len(), |mut io| io.write(buf))
+        self.poll_transfer(cx, Direction::Write, buf.len(), |mut io| io.write(buf))
     }
 
     /// Writes from several buffers in one system call.
@@ -192,35 +253,30 @@ where
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let wanted = bufs.iter().map(|b| b.len()).sum();
-        self.poll_write_with(cx, wanted, |mut io| io.write_vectored(bufs))
+        self.poll_transfer(cx, Direction::Write, wanted, |mut io| {
+            io.write_vectored(bufs)
+        })
     }
 
-    fn poll_write_with(
-        &self,
-        cx: &mut Context<'_>,
-        wanted: usize,
-        mut f: impl FnMut(&E) -> io::Result<usize>,
-    ) -> Poll<io::Result<usize>> {
-        let restore = ready!(coop::poll_proceed(cx));
-        loop {
-            let event = ready!(self.registration().poll_ready(cx, Direction::Write))?;
-            match f(self.get()) {
-                Ok(n) => {
-                    if n > 0 && n < wanted {
-                        self.registration()
-                            .clear_readiness(event.intersect(Ready::WRITABLE));
-                    }
-                    restore.made_progress();
-                    return Poll::Ready(Ok(n));
-                }
-                Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                    self.registration().clear_readiness(event)
-                }
-                Err(error) => {
-                    restore.made_progress();
-                    return Poll::Ready(Err(error));
-                }
-            }
-        }
+    /// Writes what fits in the socket's buffer now, without waiting.
+    #[inline]
+    pub(crate) fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        self.try_io(Interest::WRITABLE, |mut io| io.write(buf))
     }
+
+    /// Writes from several buffers what fits now.
+    #[inline]
+    pub(crate) fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        self.try_io(Interest::WRITABLE, |mut io| io.write_vectored(bufs))
+    }
+}
+
+/// Polls `poll` after spending one unit of the task's budget, and gives
+/// the unit back if `poll` is still pending.
+#[inline]
+fn budgeted<T>(cx: &mut Context<'_>, poll: impl FnOnce(&mut Context<'_>) -> Poll<T>) -> Poll<T> {
+    let restore = ready!(coop::poll_proceed(cx));
+    let output = ready!(poll(cx));
+    restore.made_progress();
+    Poll::Ready(output)
 }

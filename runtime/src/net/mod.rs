@@ -43,6 +43,8 @@
 
 mod addr;
 #[macro_use]
+mod socket_traits;
+#[macro_use]
 mod split;
 pub mod tcp;
 mod udp;
@@ -52,3 +54,6 @@ pub use addr::{lookup_host, ToSocketAddrs};
 pub use tcp::{TcpListener, TcpSocket, TcpStream};
 pub use udp::UdpSocket;
 pub use unix::{UnixDatagram, UnixListener, UnixStream};
+
+#[cfg(test)]
+mod tests;

@@ -1,22 +1,20 @@
 //! What TCP and Unix streams share: their `AsyncRead`/`AsyncWrite`
 //! implementations and their split halves, written once as macros.
 //!
-//! A stream type opts in by having these inherent methods, all on `&self`
-//! so that halves can share the stream:
-//!
-//! * `poll_read_priv(&self, cx, &mut ReadBuf) -> Poll<io::Result<()>>`
-//! * `poll_write_priv(&self, cx, &[u8]) -> Poll<io::Result<usize>>`
-//! * `poll_write_vectored_priv(&self, cx, &[IoSlice]) -> Poll<io::Result<usize>>`
-//! * `shutdown_write(&self) -> io::Result<()>`
+//! A stream type opts in by holding its registered source in a field
+//! `io: Evented<_>` that its halves' module can see, and by having
+//! `shutdown_write(&self) -> io::Result<()>`. The trait impls forward
+//! reads and writes straight to [`Evented`](crate::io::evented::Evented),
+//! all on `&self` so that halves can share the stream.
 //!
 //! Reads and writes use different waker slots of the stream's
 //! registration, so one task may read while another writes.
 
 /// Implements tokio's `AsyncRead` and `AsyncWrite` (and the `futures-io`
-/// traits with that feature) for `$ty` by forwarding to the `*_priv`
-/// methods of the stream reached through `self.$($field)*`.
+/// traits with that feature) for `$ty` by forwarding to the stream's
+/// `Evented`, which `$io` reaches from `$this` (a `&$ty`).
 macro_rules! stream_io_impls {
-    ($ty:ty, |$this:ident| $stream:expr) => {
+    ($ty:ty, |$this:ident| $io:expr) => {
         impl tokio::io::AsyncRead for $ty {
             fn poll_read(
                 self: std::pin::Pin<&mut Self>,
@@ -24,7 +22,7 @@ macro_rules! stream_io_impls {
                 buf: &mut tokio::io::ReadBuf<'_>,
             ) -> std::task::Poll<std::io::Result<()>> {
                 let $this = &*self;
-                $stream.poll_read_priv(cx, buf)
+                $io.poll_read(cx, buf)
             }
         }
 
@@ -37,86 +35,60 @@ macro_rules! stream_io_impls {
             ) -> std::task::Poll<std::io::Result<usize>> {
                 let $this = &*self;
                 let mut buf = tokio::io::ReadBuf::new(buf);
-                std::task::ready!($stream.poll_read_priv(cx, &mut buf))?;
+                std::task::ready!($io.poll_read(cx, &mut buf))?;
                 std::task::Poll::Ready(Ok(buf.filled().len()))
             }
         }
     };
-    (write $ty:ty, |$this:ident| $stream:expr, |$mut_this:ident| $on_shutdown:expr) => {
+    (write $ty:ty, |$this:ident| $io:expr, |$mut_this:ident| $on_shutdown:expr) => {
         impl tokio::io::AsyncWrite for $ty {
-            fn poll_write(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-                buf: &[u8],
-            ) -> std::task::Poll<std::io::Result<usize>> {
-                let $this = &*self;
-                $stream.poll_write_priv(cx, buf)
-            }
-
-            fn poll_write_vectored(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-                bufs: &[std::io::IoSlice<'_>],
-            ) -> std::task::Poll<std::io::Result<usize>> {
-                let $this = &*self;
-                $stream.poll_write_vectored_priv(cx, bufs)
-            }
+            stream_io_impls!(@write poll_shutdown, |$this| $io, |$mut_this| $on_shutdown);
 
             fn is_write_vectored(&self) -> bool {
                 true
-            }
-
-            fn poll_flush(
-                self: std::pin::Pin<&mut Self>,
-                _: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<std::io::Result<()>> {
-                // Bytes go straight to the socket; there is nothing to flush.
-                std::task::Poll::Ready(Ok(()))
-            }
-
-            fn poll_shutdown(
-                self: std::pin::Pin<&mut Self>,
-                _: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<std::io::Result<()>> {
-                let $mut_this = self.get_mut();
-                std::task::Poll::Ready($on_shutdown)
             }
         }
 
         #[cfg(feature = "futures-io")]
         impl futures_io::AsyncWrite for $ty {
-            fn poll_write(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-                buf: &[u8],
-            ) -> std::task::Poll<std::io::Result<usize>> {
-                let $this = &*self;
-                $stream.poll_write_priv(cx, buf)
-            }
+            stream_io_impls!(@write poll_close, |$this| $io, |$mut_this| $on_shutdown);
+        }
+    };
+    // The methods both `AsyncWrite` traits have; they differ only in the
+    // name of the one that shuts the write direction down.
+    (@write $shutdown:ident, |$this:ident| $io:expr, |$mut_this:ident| $on_shutdown:expr) => {
+        fn poll_write(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+            buf: &[u8],
+        ) -> std::task::Poll<std::io::Result<usize>> {
+            let $this = &*self;
+            $io.poll_write(cx, buf)
+        }
 
-            fn poll_write_vectored(
-                self: std::pin::Pin<&mut Self>,
-                cx: &mut std::task::Context<'_>,
-                bufs: &[std::io::IoSlice<'_>],
-            ) -> std::task::Poll<std::io::Result<usize>> {
-                let $this = &*self;
-                $stream.poll_write_vectored_priv(cx, bufs)
-            }
+        fn poll_write_vectored(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+            bufs: &[std::io::IoSlice<'_>],
+        ) -> std::task::Poll<std::io::Result<usize>> {
+            let $this = &*self;
+            $io.poll_write_vectored(cx, bufs)
+        }
 
-            fn poll_flush(
-                self: std::pin::Pin<&mut Self>,
-                _: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<std::io::Result<()>> {
-                std::task::Poll::Ready(Ok(()))
-            }
+        fn poll_flush(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            // Bytes go straight to the socket; there is nothing to flush.
+            std::task::Poll::Ready(Ok(()))
+        }
 
-            fn poll_close(
-                self: std::pin::Pin<&mut Self>,
-                _: &mut std::task::Context<'_>,
-            ) -> std::task::Poll<std::io::Result<()>> {
-                let $mut_this = self.get_mut();
-                std::task::Poll::Ready($on_shutdown)
-            }
+        fn $shutdown(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<std::io::Result<()>> {
+            let $mut_this = self.get_mut();
+            std::task::Poll::Ready($on_shutdown)
         }
     };
 }
@@ -204,6 +176,42 @@ macro_rules! stream_halves {
             Ok(Arc::try_unwrap(inner).unwrap_or_else(|_| unreachable!("both halves were just dropped")))
         }
 
+        // The methods both kinds of half have, on the stream `$get`
+        // reaches from `$this`.
+        macro_rules! either_side {
+            ($this:ident => $get:expr) => {
+                /// Waits for any of `interest` and returns the readiness seen.
+                ///
+                /// # Errors
+                ///
+                /// The shutdown error once the runtime is gone.
+                pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
+                    let $this = self;
+                    $get.ready(interest).await
+                }
+
+                /// The address of the remote end.
+                ///
+                /// # Errors
+                ///
+                /// Any error of the socket.
+                pub fn peer_addr(&self) -> io::Result<$addr> {
+                    let $this = self;
+                    $get.peer_addr()
+                }
+
+                /// The address of the local end.
+                ///
+                /// # Errors
+                ///
+                /// Any error of the socket.
+                pub fn local_addr(&self) -> io::Result<$addr> {
+                    let $this = self;
+                    $get.local_addr()
+                }
+            };
+        }
+
         macro_rules! read_side {
             ($this:ident => $get:expr) => {
                 /// Receives bytes without removing them from the socket.
@@ -236,16 +244,6 @@ macro_rules! stream_halves {
                     $get.readable().await
                 }
 
-                /// Waits for any of `interest` and returns the readiness seen.
-                ///
-                /// # Errors
-                ///
-                /// The shutdown error once the runtime is gone.
-                pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-                    let $this = self;
-                    $get.ready(interest).await
-                }
-
                 /// Reads what is available now, without waiting.
                 ///
                 /// # Errors
@@ -266,25 +264,7 @@ macro_rules! stream_halves {
                     $get.try_read_vectored(bufs)
                 }
 
-                /// The address of the remote end.
-                ///
-                /// # Errors
-                ///
-                /// Any error of the socket.
-                pub fn peer_addr(&self) -> io::Result<$addr> {
-                    let $this = self;
-                    $get.peer_addr()
-                }
-
-                /// The address of the local end.
-                ///
-                /// # Errors
-                ///
-                /// Any error of the socket.
-                pub fn local_addr(&self) -> io::Result<$addr> {
-                    let $this = self;
-                    $get.local_addr()
-                }
+                either_side!($this => $get);
             };
         }
 
@@ -298,16 +278,6 @@ macro_rules! stream_halves {
                 pub async fn writable(&self) -> io::Result<()> {
                     let $this = self;
                     $get.writable().await
-                }
-
-                /// Waits for any of `interest` and returns the readiness seen.
-                ///
-                /// # Errors
-                ///
-                /// The shutdown error once the runtime is gone.
-                pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-                    let $this = self;
-                    $get.ready(interest).await
                 }
 
                 /// Writes what fits now, without waiting.
@@ -330,25 +300,7 @@ macro_rules! stream_halves {
                     $get.try_write_vectored(bufs)
                 }
 
-                /// The address of the remote end.
-                ///
-                /// # Errors
-                ///
-                /// Any error of the socket.
-                pub fn peer_addr(&self) -> io::Result<$addr> {
-                    let $this = self;
-                    $get.peer_addr()
-                }
-
-                /// The address of the local end.
-                ///
-                /// # Errors
-                ///
-                /// Any error of the socket.
-                pub fn local_addr(&self) -> io::Result<$addr> {
-                    let $this = self;
-                    $get.local_addr()
-                }
+                either_side!($this => $get);
             };
         }
 
@@ -426,10 +378,10 @@ macro_rules! stream_halves {
             }
         }
 
-        stream_io_impls!(ReadHalf<'_>, |this| this.0);
-        stream_io_impls!(OwnedReadHalf, |this| this.inner);
-        stream_io_impls!(write WriteHalf<'_>, |this| this.0, |this| this.0.shutdown_write());
-        stream_io_impls!(write OwnedWriteHalf, |this| this.inner, |this| {
+        stream_io_impls!(ReadHalf<'_>, |this| this.0.io);
+        stream_io_impls!(OwnedReadHalf, |this| this.inner.io);
+        stream_io_impls!(write WriteHalf<'_>, |this| this.0.io, |this| this.0.shutdown_write());
+        stream_io_impls!(write OwnedWriteHalf, |this| this.inner.io, |this| {
             let result = this.inner.shutdown_write();
             this.shutdown_on_drop = false;
             result

@@ -1,9 +1,8 @@
 //! `UdpSocket`: datagrams over UDP.
 
-use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::AsRawFd;
 use std::task::{ready, Context, Poll};
 
 use tokio::io::ReadBuf;
@@ -124,7 +123,7 @@ impl UdpSocket {
     ///
     /// The shutdown error once the runtime is gone.
     pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        Ok(self.io.readiness(interest).await?.ready())
+        self.io.ready(interest).await
     }
 
     /// Waits until a datagram can be received.
@@ -133,7 +132,7 @@ impl UdpSocket {
     ///
     /// The shutdown error once the runtime is gone.
     pub async fn readable(&self) -> io::Result<()> {
-        self.io.readiness(Interest::READABLE).await.map(drop)
+        self.io.readable().await
     }
 
     /// Waits until a datagram can be sent.
@@ -142,7 +141,7 @@ impl UdpSocket {
     ///
     /// The shutdown error once the runtime is gone.
     pub async fn writable(&self) -> io::Result<()> {
-        self.io.readiness(Interest::WRITABLE).await.map(drop)
+        self.io.writable().await
     }
 
     /// Polls for receive readiness; only the last task to poll is woken.
@@ -151,7 +150,7 @@ impl UdpSocket {
     ///
     /// The shutdown error once the runtime is gone.
     pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_ready(cx, Direction::Read).map_ok(drop)
+        self.io.poll_read_ready(cx)
     }
 
     /// Polls for send readiness; only the last task to poll is woken.
@@ -160,7 +159,7 @@ impl UdpSocket {
     ///
     /// The shutdown error once the runtime is gone.
     pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_ready(cx, Direction::Write).map_ok(drop)
+        self.io.poll_write_ready(cx)
     }
 
     /// Sends a datagram to the connected peer.
@@ -493,29 +492,4 @@ impl UdpSocket {
     }
 }
 
-impl TryFrom<std::net::UdpSocket> for UdpSocket {
-    type Error = io::Error;
-
-    /// The same as [`UdpSocket::from_std`].
-    fn try_from(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
-        UdpSocket::from_std(socket)
-    }
-}
-
-impl AsRawFd for UdpSocket {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.get().as_raw_fd()
-    }
-}
-
-impl AsFd for UdpSocket {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.get().as_fd()
-    }
-}
-
-impl fmt::Debug for UdpSocket {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.io.get().fmt(f)
-    }
-}
+socket_traits!(UdpSocket, from socket: std::net::UdpSocket);

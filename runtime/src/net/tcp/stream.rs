@@ -1,10 +1,8 @@
 //! `TcpStream`: a TCP connection.
 
-use std::fmt;
 use std::future::poll_fn;
-use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::io::{self, IoSlice, IoSliceMut};
 use std::net::{Shutdown, SocketAddr};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -49,7 +47,8 @@ use crate::net::addr::{each_addr, ToSocketAddrs};
 /// }
 /// ```
 pub struct TcpStream {
-    io: Evented<mio::net::TcpStream>,
+    // Read and written directly by the split halves next door.
+    pub(super) io: Evented<mio::net::TcpStream>,
 }
 
 impl TcpStream {
@@ -238,7 +237,7 @@ impl TcpStream {
     ///
     /// The shutdown error once the runtime is gone.
     pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        Ok(self.io.readiness(interest).await?.ready())
+        self.io.ready(interest).await
     }
 
     /// Waits until the stream is readable (or the peer closed, or an error
@@ -248,7 +247,7 @@ impl TcpStream {
     ///
     /// The shutdown error once the runtime is gone.
     pub async fn readable(&self) -> io::Result<()> {
-        self.io.readiness(Interest::READABLE).await.map(drop)
+        self.io.readable().await
     }
 
     /// Waits until the stream is writable.
@@ -257,7 +256,7 @@ impl TcpStream {
     ///
     /// The shutdown error once the runtime is gone.
     pub async fn writable(&self) -> io::Result<()> {
-        self.io.readiness(Interest::WRITABLE).await.map(drop)
+        self.io.writable().await
     }
 
     /// Polls for read readiness; only the last task to poll is woken.
@@ -266,7 +265,7 @@ impl TcpStream {
     ///
     /// The shutdown error once the runtime is gone.
     pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_ready(cx, Direction::Read).map_ok(drop)
+        self.io.poll_read_ready(cx)
     }
 
     /// Polls for write readiness; only the last task to poll is woken.
@@ -275,7 +274,7 @@ impl TcpStream {
     ///
     /// The shutdown error once the runtime is gone.
     pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_ready(cx, Direction::Write).map_ok(drop)
+        self.io.poll_write_ready(cx)
     }
 
     /// Reads what is available now without waiting; `Ok(0)` is the end of
@@ -313,7 +312,7 @@ impl TcpStream {
     /// }
     /// ```
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io.try_io(Interest::READABLE, |s| (&*s).read(buf))
+        self.io.try_read(buf)
     }
 
     /// Reads into several buffers what is available now.
@@ -322,8 +321,7 @@ impl TcpStream {
     ///
     /// As for [`try_read`](Self::try_read).
     pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        self.io
-            .try_io(Interest::READABLE, |s| (&*s).read_vectored(bufs))
+        self.io.try_read_vectored(bufs)
     }
 
     /// Writes what fits now without waiting.
@@ -333,7 +331,7 @@ impl TcpStream {
     /// `WouldBlock` when the send buffer is full (then wait with
     /// [`writable`](Self::writable)); any error of the socket.
     pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io.try_io(Interest::WRITABLE, |s| (&*s).write(buf))
+        self.io.try_write(buf)
     }
 
     /// Writes from several buffers what fits now.
@@ -342,8 +340,7 @@ impl TcpStream {
     ///
     /// As for [`try_write`](Self::try_write).
     pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        self.io
-            .try_io(Interest::WRITABLE, |s| (&*s).write_vectored(bufs))
+        self.io.try_write_vectored(bufs)
     }
 
     /// Runs `f` if the stream is ready for `interest` now; if `f` returns
@@ -412,61 +409,11 @@ impl TcpStream {
         into_split_impl(self)
     }
 
-    pub(crate) fn poll_read_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.io.poll_read(cx, buf)
-    }
-
-    pub(crate) fn poll_write_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write(cx, buf)
-    }
-
-    pub(crate) fn poll_write_vectored_priv(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_vectored(cx, bufs)
-    }
-
     pub(crate) fn shutdown_write(&self) -> io::Result<()> {
         self.io.get().shutdown(Shutdown::Write)
     }
 }
 
-stream_io_impls!(TcpStream, |this| this);
-stream_io_impls!(write TcpStream, |this| this, |this| this.shutdown_write());
-
-impl TryFrom<std::net::TcpStream> for TcpStream {
-    type Error = io::Error;
-
-    /// The same as [`TcpStream::from_std`].
-    fn try_from(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        TcpStream::from_std(stream)
-    }
-}
-
-impl AsRawFd for TcpStream {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.get().as_raw_fd()
-    }
-}
-
-impl AsFd for TcpStream {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.get().as_fd()
-    }
-}
-
-impl fmt::Debug for TcpStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.io.get().fmt(f)
-    }
-}
+stream_io_impls!(TcpStream, |this| this.io);
+stream_io_impls!(write TcpStream, |this| this.io, |this| this.shutdown_write());
+socket_traits!(TcpStream, from stream: std::net::TcpStream);

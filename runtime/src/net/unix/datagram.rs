@@ -1,9 +1,7 @@
 //! `UnixDatagram`: datagrams over Unix-domain sockets.
 
-use std::fmt;
 use std::io;
 use std::net::Shutdown;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::path::Path;
 use std::task::{Context, Poll};
 
@@ -228,7 +226,7 @@ impl UnixDatagram {
     ///
     /// The shutdown error once the runtime is gone.
     pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        Ok(self.io.readiness(interest).await?.ready())
+        self.io.ready(interest).await
     }
 
     /// Waits until a datagram can be received.
@@ -237,7 +235,7 @@ impl UnixDatagram {
     ///
     /// The shutdown error once the runtime is gone.
     pub async fn readable(&self) -> io::Result<()> {
-        self.io.readiness(Interest::READABLE).await.map(drop)
+        self.io.readable().await
     }
 
     /// Waits until a datagram can be sent.
@@ -246,7 +244,7 @@ impl UnixDatagram {
     ///
     /// The shutdown error once the runtime is gone.
     pub async fn writable(&self) -> io::Result<()> {
-        self.io.readiness(Interest::WRITABLE).await.map(drop)
+        self.io.writable().await
     }
 
     /// The local address.
@@ -286,20 +284,4 @@ impl UnixDatagram {
     }
 }
 
-impl AsRawFd for UnixDatagram {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.get().as_raw_fd()
-    }
-}
-
-impl AsFd for UnixDatagram {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.get().as_fd()
-    }
-}
-
-impl fmt::Debug for UnixDatagram {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.io.get().fmt(f)
-    }
-}
+socket_traits!(UnixDatagram);

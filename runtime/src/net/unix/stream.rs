@@ -1,10 +1,8 @@
 //! `UnixStream`: a Unix-domain stream connection.
 
-use std::fmt;
 use std::future::poll_fn;
-use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::io::{self, IoSlice, IoSliceMut};
 use std::net::Shutdown;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::path::Path;
 use std::task::{Context, Poll};
 
@@ -43,7 +41,8 @@ use crate::io::{Interest, Ready};
 /// }
 /// ```
 pub struct UnixStream {
-    io: Evented<mio::net::UnixStream>,
+    // Read and written directly by the split halves next door.
+    pub(super) io: Evented<mio::net::UnixStream>,
 }
 
 impl UnixStream {
@@ -147,7 +146,7 @@ impl UnixStream {
     ///
     /// The shutdown error once the runtime is gone.
     pub async fn ready(&self, interest: Interest) -> io::Result<Ready> {
-        Ok(self.io.readiness(interest).await?.ready())
+        self.io.ready(interest).await
     }
 
     /// Waits until the stream is readable.
@@ -156,7 +155,7 @@ impl UnixStream {
     ///
     /// The shutdown error once the runtime is gone.
     pub async fn readable(&self) -> io::Result<()> {
-        self.io.readiness(Interest::READABLE).await.map(drop)
+        self.io.readable().await
     }
 
     /// Waits until the stream is writable.
@@ -165,7 +164,7 @@ impl UnixStream {
     ///
     /// The shutdown error once the runtime is gone.
     pub async fn writable(&self) -> io::Result<()> {
-        self.io.readiness(Interest::WRITABLE).await.map(drop)
+        self.io.writable().await
     }
 
     /// Polls for read readiness; only the last task to poll is woken.
@@ -174,7 +173,7 @@ impl UnixStream {
     ///
     /// The shutdown error once the runtime is gone.
     pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_ready(cx, Direction::Read).map_ok(drop)
+        self.io.poll_read_ready(cx)
     }
 
     /// Polls for write readiness; only the last task to poll is woken.
@@ -183,7 +182,7 @@ impl UnixStream {
     ///
     /// The shutdown error once the runtime is gone.
     pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.io.poll_ready(cx, Direction::Write).map_ok(drop)
+        self.io.poll_write_ready(cx)
     }
 
     /// Reads what is available now without waiting.
@@ -192,7 +191,7 @@ impl UnixStream {
     ///
     /// `WouldBlock` when nothing is available; any error of the socket.
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        self.io.try_io(Interest::READABLE, |s| (&*s).read(buf))
+        self.io.try_read(buf)
     }
 
     /// Reads into several buffers what is available now.
@@ -201,8 +200,7 @@ impl UnixStream {
     ///
     /// As for [`try_read`](Self::try_read).
     pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-        self.io
-            .try_io(Interest::READABLE, |s| (&*s).read_vectored(bufs))
+        self.io.try_read_vectored(bufs)
     }
 
     /// Writes what fits now without waiting.
@@ -211,7 +209,7 @@ impl UnixStream {
     ///
     /// `WouldBlock` when the send buffer is full; any error of the socket.
     pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
-        self.io.try_io(Interest::WRITABLE, |s| (&*s).write(buf))
+        self.io.try_write(buf)
     }
 
     /// Writes from several buffers what fits now.
@@ -220,8 +218,7 @@ impl UnixStream {
     ///
     /// As for [`try_write`](Self::try_write).
     pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-        self.io
-            .try_io(Interest::WRITABLE, |s| (&*s).write_vectored(bufs))
+        self.io.try_write_vectored(bufs)
     }
 
     /// Runs `f` if the stream is ready for `interest` now; clears that
@@ -287,61 +284,11 @@ impl UnixStream {
         into_split_impl(self)
     }
 
-    pub(crate) fn poll_read_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        self.io.poll_read(cx, buf)
-    }
-
-    pub(crate) fn poll_write_priv(
-        &self,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write(cx, buf)
-    }
-
-    pub(crate) fn poll_write_vectored_priv(
-        &self,
-        cx: &mut Context<'_>,
-        bufs: &[IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.io.poll_write_vectored(cx, bufs)
-    }
-
     pub(crate) fn shutdown_write(&self) -> io::Result<()> {
         self.io.get().shutdown(Shutdown::Write)
     }
 }
 
-stream_io_impls!(UnixStream, |this| this);
-stream_io_impls!(write UnixStream, |this| this, |this| this.shutdown_write());
-
-impl TryFrom<std::os::unix::net::UnixStream> for UnixStream {
-    type Error = io::Error;
-
-    /// The same as [`UnixStream::from_std`].
-    fn try_from(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
-        UnixStream::from_std(stream)
-    }
-}
-
-impl AsRawFd for UnixStream {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.get().as_raw_fd()
-    }
-}
-
-impl AsFd for UnixStream {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.get().as_fd()
-    }
-}
-
-impl fmt::Debug for UnixStream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.io.get().fmt(f)
-    }
-}
+stream_io_impls!(UnixStream, |this| this.io);
+stream_io_impls!(write UnixStream, |this| this.io, |this| this.shutdown_write());
+socket_traits!(UnixStream, from stream: std::os::unix::net::UnixStream);
