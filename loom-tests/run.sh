@@ -89,6 +89,11 @@ fi
 # models drives one primitive and none takes a path that another group-4
 # mutant breaks, so a model fails only for its own mutant.
 #
+# Group 5 holds the mutants whose models run the whole multi-thread
+# scheduler (worker loop, idle protocol, parker, blocking pool, task
+# core): those models reach the code of every scheduler mutant of groups
+# 1 to 3, so they get a build of their own.
+#
 # group | mutant | cargo target selection | exact test names
 mutants=(
     "1|task_idle_drops_notified|--test scheduler|task_core::wake_while_running_is_not_lost"
@@ -111,6 +116,8 @@ mutants=(
     "4|watch_changed_listens_late|--test sync_loom|watch_send_vs_changed"
     "4|once_cell_publish_relaxed|--test sync_loom|once_cell_racing_get_or_init"
     "4|local_set_registers_after_running|--test sync_loom|local_set_remote_wake_while_the_owner_idles"
+    "5|sched_push_skips_notify|--test scheduler|steal::a_task_behind_a_blocked_worker_is_stolen"
+    "5|sched_block_in_place_keeps_core|--test scheduler|block_in_place::block_in_place_hands_the_core_to_a_new_thread"
 )
 
 # group_packages GROUP: the packages a mutant group builds and tests.

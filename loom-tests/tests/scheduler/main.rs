@@ -10,7 +10,10 @@
 //! protocols around the queues, not crossbeam's internals.
 #![cfg(loom)]
 
+mod block_in_place;
 mod blocking;
 mod idle;
 mod park;
+mod runtime;
+mod steal;
 mod task_core;

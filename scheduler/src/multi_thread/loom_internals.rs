@@ -7,6 +7,7 @@
 
 use super::idle;
 use super::park::{self, SharedDriver};
+use super::queue;
 use crate::loom::sync::Arc;
 use crate::park::Park;
 use std::fmt;
@@ -146,5 +147,66 @@ impl Unparker {
 impl fmt::Debug for Unparker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Unparker")
+    }
+}
+
+/// A worker's local run queue (`queue.rs`). Under loom this is the
+/// mutex-protected stand-in for crossbeam-deque's worker queue, with the
+/// same interface: FIFO `pop` for the owner, steal-half for the others.
+pub struct RunQueue<T>(queue::Local<T>);
+
+impl<T> RunQueue<T> {
+    /// An empty queue.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> RunQueue<T> {
+        RunQueue(queue::Local::new())
+    }
+
+    /// Adds `item` at the back, as the owning worker does.
+    pub fn push(&self, item: T) {
+        self.0.push(item);
+    }
+
+    /// Takes the item at the front, as the owning worker does.
+    pub fn pop(&self) -> Option<T> {
+        self.0.pop()
+    }
+
+    /// True when the queue holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The handle other workers steal through.
+    pub fn stealer(&self) -> Stealer<T> {
+        Stealer(self.0.stealer())
+    }
+}
+
+impl<T> fmt::Debug for RunQueue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunQueue").field("len", &self.0.len()).finish()
+    }
+}
+
+/// Steals from a [`RunQueue`] (`queue.rs`), as a searching worker does.
+pub struct Stealer<T>(queue::Stealer<T>);
+
+impl<T> Stealer<T> {
+    /// Moves about half of the victim's items into `dest` and returns one
+    /// of them; `None` if the victim was empty.
+    pub fn steal_half_into(&self, dest: &RunQueue<T>) -> Option<T> {
+        self.0.steal_half_into(&dest.0)
+    }
+
+    /// True when the victim holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T> fmt::Debug for Stealer<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Stealer")
     }
 }

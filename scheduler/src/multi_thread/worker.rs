@@ -353,7 +353,9 @@ pub(super) fn schedule_local(handle: &Arc<Handle>, task: Task, is_yield: bool) -
             match core.lifo_slot.replace(task) {
                 Some(prev) => {
                     core.run_queue.push(prev);
-                    true
+                    // Mutant for the loom check: a task that becomes
+                    // stealable wakes nobody to steal it.
+                    !cfg!(weft_loom_mutant = "sched_push_skips_notify")
                 }
                 None => false,
             }
@@ -384,6 +386,11 @@ pub(super) fn current_index(handle: &Arc<Handle>) -> Option<usize> {
 /// decides how to report that.
 pub fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
     with_current(|cx| {
+        // Mutant for the loom check: the core stays with this thread, so
+        // the tasks queued on it wait for the blocking call.
+        if cfg!(weft_loom_mutant = "sched_block_in_place_keeps_core") {
+            return;
+        }
         if let Some(cx) = cx {
             if let Some(core) = cx.core.borrow_mut().take() {
                 let worker = cx.worker.clone();

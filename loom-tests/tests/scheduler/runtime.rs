@@ -1,0 +1,52 @@
+//! What the models of the real multi-thread scheduler share: building it
+//! and counting the tasks that ran.
+
+use loom::sync::{Condvar, Mutex};
+use std::sync::Arc;
+use std::time::Duration;
+use weft_scheduler::blocking::BlockingPool;
+use weft_scheduler::multi_thread::{self, Handle, Launch};
+use weft_scheduler::park::ParkThread;
+use weft_scheduler::Config;
+
+/// The real multi-thread scheduler with `workers` workers, its blocking
+/// pool (which runs the worker threads) and a condvar-only driver.
+/// Idle pool threads wait until shutdown (loom has no time).
+pub(crate) fn multi_thread(workers: usize) -> (BlockingPool, Arc<Handle>, Launch) {
+    let config = Config {
+        worker_threads: workers,
+        thread_keep_alive: Duration::from_secs(3600),
+        ..Config::default()
+    };
+    let pool = BlockingPool::new(config.clone());
+    let (handle, launch) = multi_thread::create(config, Box::new(ParkThread::new()), pool.spawner().clone());
+    (pool, handle, launch)
+}
+
+/// Counts the tasks that ran; a thread can wait for a count.
+#[derive(Default)]
+pub(crate) struct Ran {
+    count: Mutex<usize>,
+    cvar: Condvar,
+}
+
+impl Ran {
+    /// One more task ran.
+    pub(crate) fn add(&self) {
+        *self.count.lock().unwrap() += 1;
+        self.cvar.notify_all();
+    }
+
+    /// How many tasks ran so far.
+    pub(crate) fn count(&self) -> usize {
+        *self.count.lock().unwrap()
+    }
+
+    /// Blocks until `n` tasks ran.
+    pub(crate) fn wait_for(&self, n: usize) {
+        let mut count = self.count.lock().unwrap();
+        while *count < n {
+            count = self.cvar.wait(count).unwrap();
+        }
+    }
+}
