@@ -8,34 +8,51 @@
 //!
 //! | state | meaning |
 //! |---|---|
-//! | `IDLE` | nobody is touching the slot |
+//! | `IDLE` | nobody is touching the slot, and it holds no waker |
+//! | `FULL` | nobody is touching the slot, and it holds a waker |
 //! | `REGISTERING` | the registering task owns the slot |
-//! | `WAKING` | a waker owns the slot (it is taking the waker out) |
+//! | `WAKING` (maybe with `FULL`) | a waker owns the slot (it is taking the waker out) |
 //! | `REGISTERING \| WAKING` | a wake arrived during a registration |
 //!
-//! * `register` moves `IDLE -> REGISTERING`, stores its waker, then tries
-//!   `REGISTERING -> IDLE`. If a wake arrived meanwhile (the CAS finds
-//!   `WAKING` set) the registrant still owns the slot: it takes the waker
-//!   back out, resets the state to `IDLE` and wakes the task itself, so the
-//!   wake-up is not lost.
-//! * `take` sets `WAKING` with one `fetch_or`. If the state was `IDLE` it
-//!   owns the slot, takes the waker and clears `WAKING`. Otherwise someone
-//!   else owns the slot: a registrant (who will see `WAKING` and wake) or
-//!   another waker (who will wake the same task); either way nothing is lost.
+//! * `register` moves `IDLE` or `FULL` to `REGISTERING`, stores its waker,
+//!   then tries `REGISTERING -> FULL`. If a wake arrived meanwhile (the CAS
+//!   finds `WAKING` set) the registrant still owns the slot: it takes the
+//!   waker back out, resets the state to `IDLE` and wakes the task itself,
+//!   so the wake-up is not lost.
+//! * `take` returns at once if the state is `IDLE`: there is nothing to
+//!   take and nobody is registering. Otherwise it sets `WAKING` with one
+//!   `fetch_or`. If the state was `FULL` (or `IDLE`) it owns the slot,
+//!   takes the waker and resets the state to `IDLE`. Otherwise someone else
+//!   owns the slot: a registrant (who will see `WAKING` and wake) or another
+//!   waker (who will wake the same task); either way nothing is lost.
 //!
-//! Ordering: the `AcqRel` on every transition makes whatever a waker wrote
-//! before calling `wake` visible to the task once it observes the wake-up,
-//! and makes the stored waker visible to the next owner of the slot.
+//! The early return is what makes a busy channel cheap: while the receiver
+//! is busy draining messages it has no waker stored, and every send only
+//! reads the state instead of writing a cache line the receiver also
+//! writes. It is sound because of two `SeqCst` fences, one at the start of
+//! `take` and one at the end of `register`. A waker runs "publish my
+//! change, fence, read the state"; a registrant runs "store the waker,
+//! fence, re-check the condition" (the caller's re-check after
+//! `register`). Whichever fence comes first in the single total order of
+//! `SeqCst` operations, the other side sees its write: either the waker
+//! reads `FULL`/`REGISTERING` and wakes, or the registrant's re-check sees
+//! the change and it does not wait.
+//!
+//! Ordering otherwise: the `AcqRel` on every transition makes whatever a
+//! waker wrote before calling `wake` visible to the task once it observes
+//! the wake-up, and makes the stored waker visible to the next owner of
+//! the slot.
 
 use std::fmt;
 use std::task::Waker;
 
 use crate::loom::cell::UnsafeCell;
-use crate::loom::sync::atomic::{AtomicUsize, Ordering};
+use crate::loom::sync::atomic::{fence, AtomicUsize, Ordering};
 
 const IDLE: usize = 0;
-const REGISTERING: usize = 0b01;
-const WAKING: usize = 0b10;
+const REGISTERING: usize = 0b001;
+const WAKING: usize = 0b010;
+const FULL: usize = 0b100;
 
 /// A waker slot for one waiting task and any number of wakers.
 pub(crate) struct AtomicWaker {
@@ -62,12 +79,26 @@ impl AtomicWaker {
     ///
     /// Meant for one registering task at a time; a concurrent second
     /// registrant is told to poll again (its waker is woken) instead.
+    /// The caller must check its wait condition again after this returns
+    /// (see the module docs).
     pub(crate) fn register(&self, waker: &Waker) {
-        match self
-            .state
-            .compare_exchange(IDLE, REGISTERING, Ordering::Acquire, Ordering::Acquire)
-        {
-            Ok(_) => {
+        let mut state = self.state.load(Ordering::Acquire);
+        let owned = loop {
+            if state & (REGISTERING | WAKING) != 0 {
+                break false;
+            }
+            match self.state.compare_exchange_weak(
+                state,
+                REGISTERING,
+                Ordering::Acquire,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => break true,
+                Err(actual) => state = actual,
+            }
+        };
+        match owned {
+            true => {
                 // SAFETY: the state is `REGISTERING`, so this thread owns the
                 // slot: `take` does not touch it unless it saw `IDLE`.
                 self.waker.with_mut(|slot| unsafe {
@@ -78,7 +109,7 @@ impl AtomicWaker {
                 });
                 if let Err(actual) = self.state.compare_exchange(
                     REGISTERING,
-                    IDLE,
+                    FULL,
                     Ordering::AcqRel,
                     Ordering::Acquire,
                 ) {
@@ -92,9 +123,13 @@ impl AtomicWaker {
                     if let Some(waker) = waker {
                         waker.wake();
                     }
+                } else {
+                    // Pairs with the fence in `take`: the caller's re-check
+                    // comes after it (see the module docs).
+                    fence(Ordering::SeqCst);
                 }
             }
-            Err(_) => {
+            false => {
                 // A wake is in progress (or a second registrant): poll again.
                 waker.wake_by_ref();
             }
@@ -103,12 +138,22 @@ impl AtomicWaker {
 
     /// Takes the registered waker out, if nobody else owns the slot.
     pub(crate) fn take(&self) -> Option<Waker> {
+        // Pairs with the fence at the end of `register`: what the caller
+        // published before this call is ordered before the read below.
+        // (Mutant for the loom check: no fence, so the read may miss a
+        // registration whose re-check also missed the caller's change.)
+        if !cfg!(weft_loom_mutant = "atomic_waker_take_skips_fence") {
+            fence(Ordering::SeqCst);
+        }
+        if self.state.load(Ordering::Relaxed) == IDLE {
+            return None;
+        }
         match self.state.fetch_or(WAKING, Ordering::AcqRel) {
-            IDLE => {
-                // SAFETY: we moved the state from `IDLE` to `WAKING`, so we
-                // own the slot until we clear `WAKING`.
+            IDLE | FULL => {
+                // SAFETY: we moved the state from `IDLE` or `FULL` to
+                // `WAKING`, so we own the slot until we clear `WAKING`.
                 let waker = self.waker.with_mut(|slot| unsafe { (*slot).take() });
-                self.state.fetch_and(!WAKING, Ordering::Release);
+                self.state.swap(IDLE, Ordering::AcqRel);
                 waker
             }
             _ => None,

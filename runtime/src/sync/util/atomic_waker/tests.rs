@@ -76,3 +76,18 @@ fn wakes_from_many_threads_reach_the_registrant() {
     slot.wake();
     assert!(count.0.load(StdOrdering::SeqCst) > before);
 }
+
+#[test]
+fn a_taken_waker_leaves_the_slot_empty_until_the_next_registration() {
+    let slot = AtomicWaker::new();
+    let (count, waker) = counting();
+    slot.register(&waker);
+    assert!(slot.take().is_some());
+    // Empty again: the fast path returns nothing, and a later registration
+    // is woken as usual.
+    assert!(slot.take().is_none());
+    slot.register(&waker);
+    slot.register(&waker);
+    slot.wake();
+    assert_eq!(count.0.load(StdOrdering::SeqCst), 1);
+}
