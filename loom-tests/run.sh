@@ -23,6 +23,8 @@ export CARGO_PROFILE_RELEASE_DEBUG=${CARGO_PROFILE_RELEASE_DEBUG:-0}
 host=$(rustc -vV | sed -n 's/^host: //p')
 # Longest a mutant's models may run before the mutant counts as missed.
 mutant_timeout=${WEFT_LOOM_MUTANT_TIMEOUT:-300}
+# The mutant groups to check, for example "4 5" (default: all).
+only_groups=${WEFT_LOOM_MUTANT_GROUPS:-}
 
 # Every cargo command names the same packages, so cargo resolves the same
 # features (loom's `futures`, which weft-loom-tests turns on) each time and
@@ -89,10 +91,15 @@ fi
 # models drives one primitive and none takes a path that another group-4
 # mutant breaks, so a model fails only for its own mutant.
 #
-# Group 5 holds the mutants whose models run the whole multi-thread
-# scheduler (worker loop, idle protocol, parker, blocking pool, task
-# core): those models reach the code of every scheduler mutant of groups
-# 1 to 3, so they get a build of their own.
+# Group 5 holds the mutants whose models run a whole scheduler (the
+# multi-thread one's worker loop, idle protocol, parker and blocking
+# pool, or the current-thread one's `block_on`, both on the task core):
+# those models reach the code of the scheduler mutants of groups 1 to 3,
+# so they get a build of their own. The multi-thread models never run
+# current-thread code and the other way round. The build also holds the
+# `weft` crate, for the mpsc waker-slot mutant, whose models (every mpsc
+# model goes through the waker slot) cannot share group 4 with
+# `mpsc_recv_skips_recheck`; no scheduler model runs `weft` code.
 #
 # group | mutant | cargo target selection | exact test names
 mutants=(
@@ -118,30 +125,35 @@ mutants=(
     "4|local_set_registers_after_running|--test sync_loom|local_set_remote_wake_while_the_owner_idles"
     "5|sched_push_skips_notify|--test scheduler|steal::a_task_behind_a_blocked_worker_is_stolen"
     "5|sched_block_in_place_keeps_core|--test scheduler|block_in_place::block_in_place_hands_the_core_to_a_new_thread"
+    "5|ct_release_wakes_before_returning_core|--test scheduler|current_thread::block_on_threads_hand_the_core_over"
+    "5|atomic_waker_take_skips_fence|--test sync_loom|atomic_waker_wake_racing_register unbounded_one_sender_many_blocks"
 )
 
 # group_packages GROUP: the packages a mutant group builds and tests.
 group_packages() {
-    if [[ $1 == 4 ]]; then
-        echo "-p weft"
-    else
-        echo "${packages[*]}"
-    fi
+    case $1 in
+        4) echo "-p weft" ;;
+        5) echo "-p weft-loom-tests -p weft" ;;
+        *) echo "${packages[*]}" ;;
+    esac
 }
 
 # group_targets GROUP: the test targets a mutant group builds.
 group_targets() {
-    if [[ $1 == 4 ]]; then
-        echo "--test sync_loom"
-    else
-        echo "--lib --test scheduler"
-    fi
+    case $1 in
+        4) echo "--test sync_loom" ;;
+        5) echo "--test scheduler --test sync_loom" ;;
+        *) echo "--lib --test scheduler" ;;
+    esac
 }
 
 if [[ $what == all || $what == mutants ]]; then
     survivors=()
     groups=$(printf '%s\n' "${mutants[@]}" | cut -d'|' -f1 | sort -u)
     for group in $groups; do
+        if [[ -n $only_groups && " $only_groups " != *" $group "* ]]; then
+            continue
+        fi
         flags="--cfg loom"
         names=()
         for entry in "${mutants[@]}"; do

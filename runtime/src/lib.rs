@@ -43,6 +43,30 @@ pub mod time;
 #[doc(hidden)]
 pub mod loom_internals {
     pub use crate::task::join_set_loom::ReadyQueue as JoinSetReadyQueue;
+
+    /// The waker slot the mpsc receiver parks in
+    /// (`sync/util/atomic_waker`), unchanged.
+    #[derive(Debug)]
+    pub struct AtomicWaker(crate::sync::AtomicWaker);
+
+    impl AtomicWaker {
+        /// An empty slot.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> AtomicWaker {
+            AtomicWaker(crate::sync::AtomicWaker::new())
+        }
+
+        /// Stores `waker` for the next [`wake`](Self::wake); the caller
+        /// checks its wait condition again afterwards.
+        pub fn register(&self, waker: &std::task::Waker) {
+            self.0.register(waker);
+        }
+
+        /// Wakes the registered task, if any.
+        pub fn wake(&self) {
+            self.0.wake();
+        }
+    }
 }
 
 pub use task::spawn;

@@ -547,3 +547,39 @@ fn local_set_remote_wake_while_the_owner_idles() {
         th.join().unwrap();
     });
 }
+
+/// The mpsc receiver's waker slot on its own
+/// (`weft::loom_internals::AtomicWaker`): a thread publishes a change and
+/// wakes the slot while the receiver checks, registers its waker and
+/// checks again, as `poll_recv` does. Whichever comes first, the receiver
+/// sees the change or is woken: a wake that returns early on an empty
+/// slot must not miss a registration whose re-check missed the change.
+#[test]
+fn atomic_waker_wake_racing_register() {
+    use loom::sync::atomic::{AtomicBool, Ordering::{Acquire, Release}};
+    use loom::sync::Arc;
+    use std::task::Poll;
+    use weft::loom_internals::AtomicWaker;
+    loom::model(|| {
+        let shared = Arc::new((AtomicWaker::new(), AtomicBool::new(false)));
+        let th = thread::spawn({
+            let shared = shared.clone();
+            move || {
+                shared.1.store(true, Release);
+                shared.0.wake();
+            }
+        });
+        local::block_on(std::future::poll_fn(|cx| {
+            if shared.1.load(Acquire) {
+                return Poll::Ready(());
+            }
+            shared.0.register(cx.waker());
+            if shared.1.load(Acquire) {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        }));
+        th.join().unwrap();
+    });
+}

@@ -12,6 +12,7 @@
 
 mod block_in_place;
 mod blocking;
+mod current_thread;
 mod idle;
 mod park;
 mod runtime;

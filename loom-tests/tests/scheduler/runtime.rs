@@ -1,8 +1,11 @@
-//! What the models of the real multi-thread scheduler share: building it
-//! and counting the tasks that ran.
+//! What the models of the real schedulers share: building the
+//! multi-thread one, counting the tasks that ran, and a signal that a
+//! task waits for and another thread sets.
 
 use loom::sync::{Condvar, Mutex};
+use std::future::{poll_fn, Future};
 use std::sync::Arc;
+use std::task::{Poll, Waker};
 use std::time::Duration;
 use weft_scheduler::blocking::BlockingPool;
 use weft_scheduler::multi_thread::{self, Handle, Launch};
@@ -48,5 +51,41 @@ impl Ran {
         while *count < n {
             count = self.cvar.wait(count).unwrap();
         }
+    }
+}
+
+/// A one-shot signal: a task waits for it, any thread sets it and wakes
+/// the task. Made of a loom mutex and a plain waker, so that a model of a
+/// scheduler exercises the scheduler's wake path and nothing else.
+#[derive(Default)]
+pub(crate) struct Signal {
+    /// Whether it was set, and the waker of the task waiting for it.
+    state: Mutex<(bool, Option<Waker>)>,
+}
+
+impl Signal {
+    /// Sets the signal and wakes the waiting task, if any.
+    pub(crate) fn set(&self) {
+        let waker = {
+            let mut state = self.state.lock().unwrap();
+            state.0 = true;
+            state.1.take()
+        };
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+
+    /// Completes once the signal is set.
+    pub(crate) fn wait(&self) -> impl Future<Output = ()> + '_ {
+        poll_fn(|cx| {
+            let mut state = self.state.lock().unwrap();
+            if state.0 {
+                Poll::Ready(())
+            } else {
+                state.1 = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        })
     }
 }

@@ -24,6 +24,9 @@
 
 mod batch_semaphore;
 mod util;
+/// For `crate::loom_internals`: the waker slot has a model of its own.
+#[cfg(loom)]
+pub(crate) use util::atomic_waker::AtomicWaker;
 mod wait_list;
 
 mod barrier;

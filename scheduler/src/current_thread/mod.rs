@@ -283,9 +283,21 @@ impl Drop for ReleaseCore<'_> {
             self.handle.shutdown_core(core);
             return;
         }
+        // Mutant for the loom check: the waiting threads are woken before
+        // the core is back, so one that looks at once finds no core and
+        // sleeps with nobody left to wake it.
+        let wake_first = cfg!(weft_loom_mutant = "ct_release_wakes_before_returning_core");
+        let wake_waiting = || {
+            for waker in std::mem::take(&mut *self.handle.waiting.lock()) {
+                waker.wake();
+            }
+        };
+        if wake_first {
+            wake_waiting();
+        }
         *self.handle.core.lock() = Some(core);
-        for waker in std::mem::take(&mut *self.handle.waiting.lock()) {
-            waker.wake();
+        if !wake_first {
+            wake_waiting();
         }
     }
 }
