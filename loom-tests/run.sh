@@ -56,7 +56,7 @@ total_start=$(date +%s)
 # what | cargo target selection | test-name filter
 models=(
     "weft-scheduler (loom-tests/tests/scheduler)|--test scheduler|"
-    "weft-timer (timer/src/driver/models.rs)|--lib|driver::models::"
+    "weft-timer (timer/src/driver/models.rs, timer/src/clock/models.rs)|--lib|driver::models:: clock::models::"
     "weft-reactor (reactor/src/scheduled_io/models.rs)|--lib|scheduled_io::models::"
 )
 

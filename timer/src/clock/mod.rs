@@ -18,6 +18,8 @@ use crate::loom::sync::{Arc, Mutex};
 
 #[cfg(all(test, not(loom)))]
 mod tests;
+#[cfg(all(test, loom))]
+mod models;
 
 /// A source of [`Instant`]s that can be paused, advanced and resumed.
 ///
