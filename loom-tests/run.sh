@@ -123,6 +123,7 @@ mutants=(
     "4|watch_changed_listens_late|--test sync_loom|watch_send_vs_changed"
     "4|once_cell_publish_relaxed|--test sync_loom|once_cell_racing_get_or_init"
     "4|local_set_registers_after_running|--test sync_loom|local_set_remote_wake_while_the_owner_idles"
+    "4|watch_value_read_ignores_writer|--test sync_loom|watch_borrow_racing_send"
     "5|sched_push_skips_notify|--test scheduler|steal::a_task_behind_a_blocked_worker_is_stolen"
     "5|sched_block_in_place_keeps_core|--test scheduler|block_in_place::block_in_place_hands_the_core_to_a_new_thread"
     "5|ct_release_wakes_before_returning_core|--test scheduler|current_thread::block_on_threads_hand_the_core_over"

@@ -357,6 +357,25 @@ fn watch_send_vs_changed() {
     });
 }
 
+/// The receiver reads the watch value (`borrow`) while the sender
+/// replaces it: the read sees the old or the new value, never one being
+/// written (the values are boxed, so a read racing the write would be a
+/// causality violation on the value lock's cell), and afterwards the new
+/// one.
+#[test]
+fn watch_borrow_racing_send() {
+    loom::model(|| {
+        let (tx, rx) = weft::sync::watch::channel(Box::new(0usize));
+        let th = thread::spawn(move || {
+            tx.send(Box::new(1)).unwrap();
+        });
+        let seen = **rx.borrow();
+        assert!(seen == 0 || seen == 1, "read a value that was never sent");
+        th.join().unwrap();
+        assert_eq!(**rx.borrow(), 1);
+    });
+}
+
 /// A sender sends capacity + 1 values while the receiver reads: the ring
 /// overwrites the oldest value when the receiver is slow. Whatever the
 /// interleaving, the receiver sees the values in order, or `Lagged(n)`

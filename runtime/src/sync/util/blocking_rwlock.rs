@@ -49,7 +49,10 @@ impl<T> RwLock<T> {
     /// Shared access; waits while a writer holds or waits for the lock.
     pub(crate) fn read(&self) -> ReadGuard<'_, T> {
         let mut state = self.state.lock();
-        while state.writer || state.writers_waiting > 0 {
+        // Mutant for the loom check: a reader that ignores the writer
+        // holding the lock reads the value while it is being replaced.
+        let ignore_writer = cfg!(weft_loom_mutant = "watch_value_read_ignores_writer");
+        while (state.writer && !ignore_writer) || state.writers_waiting > 0 {
             self.changed.wait(&mut state);
         }
         state.readers += 1;
