@@ -127,6 +127,7 @@ mutants=(
     "5|sched_push_skips_notify|--test scheduler|steal::a_task_behind_a_blocked_worker_is_stolen"
     "5|sched_block_in_place_keeps_core|--test scheduler|block_in_place::block_in_place_hands_the_core_to_a_new_thread"
     "5|ct_release_wakes_before_returning_core|--test scheduler|current_thread::block_on_threads_hand_the_core_over"
+    "5|sched_push_after_shutdown_skips_drain|--test scheduler|shutdown::remote_spawn_racing_shutdown"
     "5|atomic_waker_take_skips_fence|--test sync_loom|atomic_waker_wake_racing_register unbounded_one_sender_many_blocks"
 )
 

@@ -16,5 +16,6 @@ mod current_thread;
 mod idle;
 mod park;
 mod runtime;
+mod shutdown;
 mod steal;
 mod task_core;

@@ -167,7 +167,9 @@ impl Handle {
     fn push_remote(&self, task: Notified<Arc<Handle>>) {
         self.shared.inject.push(task);
         fence(SeqCst);
-        if self.is_shutdown() && self.shared.owned.is_closed() {
+        // (Mutant for the loom check: no second drain.)
+        let drain = !cfg!(weft_loom_mutant = "sched_push_after_shutdown_skips_drain");
+        if drain && self.is_shutdown() && self.shared.owned.is_closed() {
             // The final drain may have run already: drain again so no task
             // stays queued (and keeps this handle alive) forever.
             while let Some(task) = self.shared.inject.pop() {
