@@ -1,6 +1,8 @@
 //! loom models of `weft-scheduler`: the task core, the searching/parking
-//! protocol of the multi-thread scheduler, the worker parker and the
-//! blocking pool.
+//! protocol of the multi-thread scheduler, the worker parker, the
+//! blocking pool, the run queue, and the real multi-thread and
+//! current-thread schedulers (work stealing, `block_in_place`, shutdown,
+//! `block_on`).
 //!
 //! Run with `RUSTFLAGS="--cfg loom" cargo test -p weft-loom-tests --release
 //! --test scheduler` (see `loom-tests/README.md`). Under loom the
