@@ -7,8 +7,10 @@
 #
 # Builds go to $WEFT_LOOM_TARGET_DIR (default: target/loom), apart from the
 # normal target directory, since `--cfg loom` changes every crate. The
-# preemption bound is $LOOM_MAX_PREEMPTIONS (default 2). See
-# loom-tests/README.md for the table of models and mutants.
+# preemption bound is $LOOM_MAX_PREEMPTIONS (default 2).
+# $WEFT_LOOM_MUTANT_GROUPS (for example "4 5") limits the mutant check to
+# those groups. See loom-tests/README.md for the table of models and
+# mutants.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
