@@ -7,13 +7,13 @@
 //! now ahead of the system's clock.
 //!
 //! Reading a clock that has never been paused is a plain
-//! `std::time::Instant::now()` plus one atomic load; the lock is taken only
-//! once pausing has been used.
+//! `std::time::Instant::now()`, two atomic loads and a fence; the lock is
+//! taken only once pausing has been used.
 
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use crate::loom::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use crate::loom::sync::atomic::{fence, AtomicBool, AtomicUsize, Ordering};
 use crate::loom::sync::{Arc, Mutex};
 
 #[cfg(all(test, not(loom)))]
@@ -86,11 +86,25 @@ impl Clock {
 
     /// The current time as this clock sees it.
     pub fn now(&self) -> Instant {
-        // Acquire pairs with the Release in `pause`: a reader that sees
-        // virtual time also sees the state it was switched on with.
-        if !self.inner.virtual_time.load(Ordering::Acquire) {
-            return Instant::now();
+        if !self.inner.virtual_time.load(Ordering::Relaxed) {
+            let now = Instant::now();
+            // Still real time after reading the system clock? The first
+            // `pause` publishes `virtual_time`, then fences, then reads the
+            // system clock for the paused instant. Whichever of the two
+            // fences comes first, either this second look sees the flag, or
+            // the paused instant was read after `now`: the clock does not
+            // go backwards across the pause.
+            // (Mutant for the loom check: no second look.)
+            if cfg!(weft_loom_mutant = "clock_pause_publishes_late") {
+                return now;
+            }
+            fence(Ordering::SeqCst);
+            if !self.inner.virtual_time.load(Ordering::Relaxed) {
+                return now;
+            }
         }
+        // A reader that sees virtual time takes the lock, and so sees the
+        // state the pauser set up under it.
         self.inner.state.lock().now()
     }
 
@@ -101,8 +115,19 @@ impl Clock {
         let Some(since) = state.running_since.take() else {
             return false;
         };
+        // Publish first, then read the system clock (see `now`). Readers
+        // that see the flag wait for this lock.
+        // (Mutant for the loom check: publish after reading the system
+        // clock, as an earlier version did.)
+        let late = cfg!(weft_loom_mutant = "clock_pause_publishes_late");
+        if !late {
+            self.inner.virtual_time.store(true, Ordering::Relaxed);
+            fence(Ordering::SeqCst);
+        }
         state.base += since.elapsed();
-        self.inner.virtual_time.store(true, Ordering::Release);
+        if late {
+            self.inner.virtual_time.store(true, Ordering::Release);
+        }
         true
     }
 
@@ -119,7 +144,7 @@ impl Clock {
 
     /// Whether the clock is paused.
     pub fn is_paused(&self) -> bool {
-        if !self.inner.virtual_time.load(Ordering::Acquire) {
+        if !self.inner.virtual_time.load(Ordering::Relaxed) {
             return false;
         }
         self.inner.state.lock().running_since.is_none()
