@@ -108,6 +108,7 @@ mutants=(
     "1|task_idle_drops_notified|--test scheduler|task_core::wake_while_running_is_not_lost"
     "1|sched_notify_skips_recheck|--test scheduler|idle::one_burst_wakes_one_worker"
     "1|blocking_ignores_notified|--test scheduler|blocking::dependent_jobs_never_share_one_idle_thread"
+    "1|clock_pause_publishes_late|--lib|clock::models::pause_racing_now_never_goes_backwards"
     "1|reactor_poll_skips_recheck|--lib|scheduled_io::models::delivery_racing_poll_ready_is_never_lost scheduled_io::models::shutdown_racing_poll_ready_wakes_or_fails"
     "2|task_complete_skips_join_wake|--test scheduler|task_core::completion_wakes_the_awaiting_thread"
     "2|sched_park_forgets_last_searcher|--test scheduler|idle::remote_push_while_the_worker_parks_is_run idle::two_workers_parking_never_strand_a_task"
@@ -131,6 +132,8 @@ mutants=(
     "5|ct_release_wakes_before_returning_core|--test scheduler|current_thread::block_on_threads_hand_the_core_over"
     "5|sched_push_after_shutdown_skips_drain|--test scheduler|shutdown::remote_spawn_racing_shutdown"
     "5|atomic_waker_take_skips_fence|--test sync_loom|atomic_waker_wake_racing_register unbounded_one_sender_many_blocks"
+    "5|wait_list_release_relaxed|--test sync_loom|notify_waiters_publishes_to_a_released_waiter"
+    "5|watch_value_last_reader_skips_wake|--test sync_loom|watch_two_borrows_racing_send"
 )
 
 # group_packages GROUP: the packages a mutant group builds and tests.

@@ -250,6 +250,33 @@ fn notify_waiters_vs_enabled() {
     });
 }
 
+/// What a thread wrote before `notify_waiters` is visible to a waiter once
+/// its `notified()` completes, also when the waiter completes through the
+/// released node without taking the lock.
+#[test]
+fn notify_waiters_publishes_to_a_released_waiter() {
+    loom::model(|| {
+        let shared = loom::sync::Arc::new((weft::sync::Notify::new(), loom::cell::UnsafeCell::new(0usize)));
+        let mut notified = std::pin::pin!(shared.0.notified());
+        // Queued before the notifier starts, so it has a node to pop.
+        assert!(!notified.as_mut().enable());
+        let notifier = thread::spawn({
+            let shared = shared.clone();
+            move || {
+                // SAFETY: the waiter reads only after it was notified.
+                shared.1.with_mut(|value| unsafe { *value = 7 });
+                shared.0.notify_waiters();
+            }
+        });
+        local::block_on(notified);
+        // SAFETY: the notifier wrote before `notify_waiters`, and the
+        // wake-up orders that write before this read.
+        let seen = shared.1.with(|value| unsafe { *value });
+        assert_eq!(seen, 7);
+        notifier.join().unwrap();
+    });
+}
+
 #[test]
 fn notify_dropped_pick_is_passed_on() {
     loom::model(|| {
@@ -277,6 +304,29 @@ fn rwlock_reader_vs_writer() {
         let r = *l.blocking_read();
         assert!(r == 0 || r == 1);
         th.join().unwrap();
+        assert_eq!(*l.blocking_read(), 1);
+    });
+}
+
+/// Two readers and a writer: the readers may hold the lock at the same
+/// time (a shared access each, which loom must not report as a race),
+/// never see a write in progress, and the write is not lost.
+#[test]
+fn rwlock_two_readers_and_a_writer() {
+    loom::model(|| {
+        let l = loom::sync::Arc::new(weft::sync::RwLock::with_max_readers(0, 2));
+        let writer = thread::spawn({
+            let l = l.clone();
+            move || *l.blocking_write() += 1
+        });
+        let reader = thread::spawn({
+            let l = l.clone();
+            move || *l.blocking_read()
+        });
+        let mine = *l.blocking_read();
+        let theirs = reader.join().unwrap();
+        writer.join().unwrap();
+        assert!(mine <= 1 && theirs <= 1, "a reader saw {mine} and {theirs}");
         assert_eq!(*l.blocking_read(), 1);
     });
 }
@@ -372,6 +422,27 @@ fn watch_borrow_racing_send() {
         let seen = **rx.borrow();
         assert!(seen == 0 || seen == 1, "read a value that was never sent");
         th.join().unwrap();
+        assert_eq!(**rx.borrow(), 1);
+    });
+}
+
+/// Two receivers read the value on two threads while a send replaces it:
+/// the send waits for the readers that got in first (the last one out
+/// wakes it), nobody reads a value being replaced, and the send lands.
+#[test]
+fn watch_two_borrows_racing_send() {
+    loom::model(|| {
+        let (tx, rx) = weft::sync::watch::channel(Box::new(0usize));
+        let other = rx.clone();
+        let reader = thread::spawn(move || **other.borrow());
+        let sender = thread::spawn(move || {
+            tx.send(Box::new(1)).unwrap();
+            tx
+        });
+        let mine = **rx.borrow();
+        let theirs = reader.join().unwrap();
+        let _tx = sender.join().unwrap();
+        assert!(mine <= 1 && theirs <= 1, "read a value that was never sent");
         assert_eq!(**rx.borrow(), 1);
     });
 }

@@ -150,7 +150,7 @@ impl<T: ?Sized> RwLock<T> {
     pub async fn read(&self) -> RwLockReadGuard<'_, T> {
         self.acquire(1).await;
         // SAFETY: we hold one read permit.
-        unsafe { RwLockReadGuard::new(&self.semaphore, self.data_ptr()) }
+        unsafe { RwLockReadGuard::new(&self.semaphore, self.read_ptr()) }
     }
 
     /// Waits for exclusive write access.
@@ -178,7 +178,7 @@ impl<T: ?Sized> RwLock<T> {
             .try_acquire(1)
             .map_err(|_| TryLockError::new())?;
         // SAFETY: we hold one read permit.
-        Ok(unsafe { RwLockReadGuard::new(&self.semaphore, self.data_ptr()) })
+        Ok(unsafe { RwLockReadGuard::new(&self.semaphore, self.read_ptr()) })
     }
 
     /// Write access if the lock is free right now.
@@ -208,7 +208,7 @@ impl<T: ?Sized> RwLock<T> {
     /// [`RwLock::read`] through an `Arc`: the guard owns a handle.
     pub async fn read_owned(self: Arc<Self>) -> OwnedRwLockReadGuard<T> {
         self.acquire(1).await;
-        let data = self.data_ptr() as *const T;
+        let data = self.read_ptr();
         // SAFETY: we hold one read permit.
         unsafe { OwnedRwLockReadGuard::new(self, data) }
     }
@@ -230,7 +230,7 @@ impl<T: ?Sized> RwLock<T> {
         self.semaphore
             .try_acquire(1)
             .map_err(|_| TryLockError::new())?;
-        let data = self.data_ptr() as *const T;
+        let data = self.read_ptr();
         // SAFETY: we hold one read permit.
         Ok(unsafe { OwnedRwLockReadGuard::new(self, data) })
     }
@@ -281,8 +281,15 @@ impl<T: ?Sized> RwLock<T> {
         }
     }
 
+    /// The data, for a holder of write access.
     pub(super) fn data_ptr(&self) -> *mut T {
         self.data.with_mut(|ptr| ptr)
+    }
+
+    /// The data, for a holder of read access: taken as a shared access, so
+    /// that loom sees readers at the same time as no conflict.
+    pub(super) fn read_ptr(&self) -> *const T {
+        self.data.with(|ptr| ptr)
     }
 
     pub(super) fn semaphore(&self) -> &ll::Semaphore {

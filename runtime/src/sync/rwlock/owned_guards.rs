@@ -117,7 +117,7 @@ impl<T: ?Sized> OwnedRwLockWriteGuard<T> {
         // SAFETY: `this` is never used or dropped again.
         let lock = unsafe { std::ptr::read(&this.lock) };
         lock.semaphore().release(permits as usize - 1);
-        let data = lock.data_ptr() as *const T;
+        let data = lock.read_ptr();
         OwnedRwLockReadGuard { lock, data }
     }
 

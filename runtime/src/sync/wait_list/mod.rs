@@ -26,6 +26,14 @@
 //! 4. **One list at a time.** A node is in at most one list, and every
 //!    primitive keeps its own nodes in its own list.
 //!
+//! One exception to invariant 3 lets an owner skip the lock after it was
+//! woken: a popper may [`release`](WaitList::release) a node it popped, as
+//! its very last access to it. The release is a `Release` store to an
+//! atomic flag outside the entry; an owner that sees the flag set
+//! ([`Node::is_released`], `Acquire`) sees everything the popper wrote and
+//! knows nobody will touch the node again, so it may return and free it
+//! without taking the lock.
+//!
 //! The list's own methods only rely on these invariants, which is why its
 //! `unsafe` surface is small: [`WaitList::push_back`] (the caller vouches
 //! for 1 and 3), and [`WaitList::remove`] and [`WaitList::with_value`] (the
@@ -36,10 +44,13 @@ use std::marker::PhantomPinned;
 use std::ptr::NonNull;
 
 use crate::loom::cell::UnsafeCell;
+use crate::loom::sync::atomic::{AtomicBool, Ordering};
 
 /// A waiter: the links of the list and the primitive's per-waiter payload.
 pub(crate) struct Node<T> {
     entry: UnsafeCell<Entry<T>>,
+    /// Set by [`WaitList::release`]; read by the owner without the lock.
+    released: AtomicBool,
     /// Nodes are addressed by pointer while linked, so they must not move.
     _pinned: PhantomPinned,
 }
@@ -69,8 +80,17 @@ impl<T> Node<T> {
                 linked: false,
                 value,
             }),
+            released: AtomicBool::new(false),
             _pinned: PhantomPinned,
         }
+    }
+
+    /// True once a popper [released](WaitList::release) this node: it
+    /// is in no list, nobody else will touch it, and everything the popper
+    /// wrote to its payload is visible (read it under the lock, or not at
+    /// all).
+    pub(crate) fn is_released(&self) -> bool {
+        self.released.load(Ordering::Acquire)
     }
 }
 
@@ -198,6 +218,28 @@ impl<T> WaitList<T> {
     ) -> R {
         // SAFETY: forwarded from the caller; the lock serialises access.
         unsafe { Self::entry(node, |e| f(&mut e.value)) }
+    }
+
+    /// Hands a popped node back to its owner for good: after this the
+    /// owner may see [`Node::is_released`] and go away without the lock.
+    ///
+    /// # Safety
+    ///
+    /// `node` was popped from this list during the current hold of the
+    /// lock and has not been released yet; the caller never touches it
+    /// again after this call.
+    pub(crate) unsafe fn release(&mut self, node: NonNull<Node<T>>) {
+        // SAFETY: popped during this hold of the lock, so its owner is still
+        // waiting for the lock or for this flag, and the node is live.
+        let node = unsafe { node.as_ref() };
+        // Mutant for the loom check: a relaxed store, so an owner that sees
+        // the flag does not see what was written before the wake-up.
+        let order = if cfg!(weft_loom_mutant = "wait_list_release_relaxed") {
+            Ordering::Relaxed
+        } else {
+            Ordering::Release
+        };
+        node.released.store(true, order);
     }
 
     /// Unlinks a node that is linked in this list.
