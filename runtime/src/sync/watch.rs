@@ -91,13 +91,57 @@ struct Shared<T> {
     state: AtomicUsize,
     receivers: AtomicUsize,
     senders: AtomicUsize,
-    /// Receivers waiting for a change (or for the close).
-    changed: Notify,
+    /// Receivers waiting for a change (or for the close), spread over
+    /// shards: each thread waits on its own shard (see `shard`), so
+    /// receivers on different workers do not take one waiter lock in
+    /// turn; a change notifies every shard.
+    changed: [Notify; SHARDS],
     /// Senders waiting for the last receiver to go.
     receivers_gone: Notify,
 }
 
+/// Shards of the receivers' waiter list. (Two under loom: enough to run
+/// the multi-shard paths, few enough to keep the models small.)
+#[cfg(not(loom))]
+const SHARDS: usize = 8;
+#[cfg(loom)]
+const SHARDS: usize = 2;
+
+/// The shard this thread waits on. Any shard is correct (a change
+/// notifies them all); one per thread keeps workers apart. The counter is
+/// only a placement hint, not part of any protocol.
+#[cfg(not(loom))]
+fn shard(_seen: usize) -> usize {
+    use std::cell::Cell;
+    use std::sync::atomic::{AtomicUsize as HintCounter, Ordering as HintOrdering};
+
+    static NEXT: HintCounter = HintCounter::new(0);
+    std::thread_local! {
+        static SHARD: Cell<usize> = const { Cell::new(usize::MAX) };
+    }
+    SHARD.with(|shard| {
+        if shard.get() == usize::MAX {
+            shard.set(NEXT.fetch_add(1, HintOrdering::Relaxed) % SHARDS);
+        }
+        shard.get()
+    })
+}
+
+/// Under loom: a choice that depends only on the model's own execution
+/// (the version seen), so every run of a model is reproducible.
+#[cfg(loom)]
+fn shard(seen: usize) -> usize {
+    (seen / VERSION_STEP) % SHARDS
+}
+
 impl<T> Shared<T> {
+    /// Wakes every waiting receiver (every shard).
+    fn notify_changed(&self) {
+        for shard in &self.changed {
+            shard.notify_waiters();
+        }
+    }
+
     fn version(&self) -> usize {
         self.state.load(Ordering::Acquire) & !CLOSED
     }
@@ -167,7 +211,7 @@ pub fn channel<T>(init: T) -> (Sender<T>, Receiver<T>) {
         state: AtomicUsize::new(0),
         receivers: AtomicUsize::new(1),
         senders: AtomicUsize::new(1),
-        changed: Notify::new(),
+        changed: std::array::from_fn(|_| Notify::new()),
         receivers_gone: Notify::new(),
     });
     (
@@ -264,7 +308,7 @@ impl<T> Sender<T> {
             // version together.
             self.shared.state.fetch_add(VERSION_STEP, Ordering::Release);
         }
-        self.shared.changed.notify_waiters();
+        self.shared.notify_changed();
         true
     }
 
@@ -345,7 +389,7 @@ impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
         if self.shared.senders.fetch_sub(1, Ordering::AcqRel) == 1 {
             self.shared.state.fetch_or(CLOSED, Ordering::AcqRel);
-            self.shared.changed.notify_waiters();
+            self.shared.notify_changed();
         }
     }
 }
@@ -503,7 +547,7 @@ async fn changed_inner<T>(shared: &Shared<T>, seen: &mut usize) -> Result<(), Re
         // by neither.
         let early = cfg!(weft_loom_mutant = "watch_changed_listens_late")
             .then(|| shared.state.load(Ordering::Acquire));
-        let mut notified = pin!(shared.changed.notified());
+        let mut notified = pin!(shared.changed[shard(*seen)].notified());
         let state = early.unwrap_or_else(|| shared.state.load(Ordering::Acquire));
         let version = state & !CLOSED;
         if version != *seen {

@@ -217,6 +217,21 @@ impl Notify {
     /// # });
     /// ```
     pub fn notify_waiters(&self) {
+        // Nobody linked: bump the counter without the lock. A registration
+        // racing this changes the word under the lock by CAS, so one of
+        // the two CASes fails and looks again: the registrant then sees
+        // the new count and completes, or this call sees `WAITING` and
+        // takes the lock.
+        let mut state = self.state.load(SeqCst);
+        while mode(state) != WAITING {
+            match self
+                .state
+                .compare_exchange(state, state + CALL, SeqCst, SeqCst)
+            {
+                Ok(_) => return,
+                Err(actual) => state = actual,
+            }
+        }
         let mut waiters = self.waiters.lock();
         let state = self.state.load(SeqCst);
         if mode(state) != WAITING {

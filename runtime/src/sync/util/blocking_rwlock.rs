@@ -93,7 +93,7 @@ impl<T> RwLock<T> {
 
     /// Shared access; waits while a writer holds or waits for the lock.
     pub(crate) fn read(&self) -> ReadGuard<'_, T> {
-        if !self.try_read() {
+        if !self.try_read() && !spin_until(|| self.try_read()) {
             let mut waiting = self.writers_waiting.lock();
             while !self.try_read() {
                 self.changed.wait(&mut waiting);
@@ -108,6 +108,10 @@ impl<T> RwLock<T> {
         *waiting += 1;
         self.state.fetch_or(WAITING, Ordering::Relaxed);
         loop {
+            spin_until(|| {
+                let state = self.state.load(Ordering::Relaxed);
+                state & WRITER == 0 && state < READER
+            });
             let state = self.state.load(Ordering::Acquire);
             if state & WRITER == 0 && state < READER {
                 *waiting -= 1;
@@ -126,6 +130,26 @@ impl<T> RwLock<T> {
         WriteGuard { lock: self }
     }
 }
+
+/// Spins a little while `ready` is false, before a caller goes to sleep:
+/// the lock is held only to read or replace one value, so the holder is
+/// usually gone within a few hundred nanoseconds, far sooner than a
+/// sleep and a wake-up would take. Returns the last answer of `ready`.
+/// Under loom there is no spinning: the sleeping path is the protocol.
+fn spin_until(mut ready: impl FnMut() -> bool) -> bool {
+    #[cfg(not(loom))]
+    for _ in 0..SPINS {
+        if ready() {
+            return true;
+        }
+        std::hint::spin_loop();
+    }
+    ready()
+}
+
+/// How many times `spin_until` asks before giving up.
+#[cfg(not(loom))]
+const SPINS: usize = 100;
 
 /// Shared access to the value; released on drop.
 pub(crate) struct ReadGuard<'a, T> {
