@@ -212,6 +212,7 @@ impl Builder {
             enable_io: self.enable_io,
             enable_time: self.enable_time,
             start_paused: self.start_paused,
+            pausable: self.kind == Kind::CurrentThread,
             timer_shards: workers,
         })?;
 

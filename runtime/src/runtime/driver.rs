@@ -49,6 +49,9 @@ pub(crate) struct DriverConfig {
     pub(crate) enable_io: bool,
     pub(crate) enable_time: bool,
     pub(crate) start_paused: bool,
+    /// Whether time may be paused later (current-thread runtimes); a
+    /// multi-thread runtime's clock is the plain system clock.
+    pub(crate) pausable: bool,
     pub(crate) timer_shards: usize,
 }
 
@@ -61,7 +64,11 @@ impl Driver {
         } else {
             (IoStack::Thread(ParkThread::new()), None)
         };
-        let clock = weft_timer::Clock::new(config.start_paused);
+        let clock = if config.pausable || config.start_paused {
+            weft_timer::Clock::new(config.start_paused)
+        } else {
+            weft_timer::Clock::system()
+        };
         let time = if config.enable_time {
             let waker = match &io {
                 IoStack::Reactor(r) => Waker::Reactor(r.handle()),

@@ -6,9 +6,11 @@
 //! stood, so time seen through the clock never goes backwards, even if it is
 //! now ahead of the system's clock.
 //!
-//! Reading a clock that has never been paused is a plain
-//! `std::time::Instant::now()`, two atomic loads and a fence; the lock is
-//! taken only once pausing has been used.
+//! A [`Clock::system`] clock can never be paused (multi-thread runtimes
+//! use one): reading it is a plain `std::time::Instant::now()`. Reading a
+//! pausable clock that has never been paused is `Instant::now()`, two
+//! atomic loads and a fence; the lock is taken only once pausing has been
+//! used.
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -42,6 +44,9 @@ pub struct Clock {
 }
 
 struct Inner {
+    /// False for a [`Clock::system`] clock: it always reads the system
+    /// clock and refuses to pause.
+    pausable: bool,
     /// Set once the clock is first paused and never cleared: from then on the
     /// time comes from `state`, which may run ahead of the real clock.
     virtual_time: AtomicBool,
@@ -71,9 +76,31 @@ impl Clock {
     ///
     /// A clock created paused stands at the current real time.
     pub fn new(start_paused: bool) -> Clock {
+        Clock::with_pausable(true, start_paused)
+    }
+
+    /// Creates a clock that always reads the system's monotonic clock and
+    /// can never be paused; reading it costs exactly an
+    /// [`Instant::now()`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft_timer::Clock;
+    ///
+    /// let clock = Clock::system();
+    /// assert!(!clock.is_paused());
+    /// assert!(clock.now() <= std::time::Instant::now());
+    /// ```
+    pub fn system() -> Clock {
+        Clock::with_pausable(false, false)
+    }
+
+    fn with_pausable(pausable: bool, start_paused: bool) -> Clock {
         let now = Instant::now();
         Clock {
             inner: Arc::new(Inner {
+                pausable,
                 virtual_time: AtomicBool::new(start_paused),
                 state: Mutex::new(State {
                     base: now,
@@ -86,6 +113,9 @@ impl Clock {
 
     /// The current time as this clock sees it.
     pub fn now(&self) -> Instant {
+        if !self.inner.pausable {
+            return Instant::now();
+        }
         if !self.inner.virtual_time.load(Ordering::Relaxed) {
             let now = Instant::now();
             // Still real time after reading the system clock? The first
@@ -110,7 +140,16 @@ impl Clock {
 
     /// Stops the clock at the current time. Returns `false`, changing
     /// nothing, if it was already paused.
+    ///
+    /// # Panics
+    ///
+    /// Panics on a [`Clock::system`] clock, which cannot be paused.
     pub fn pause(&self) -> bool {
+        assert!(
+            self.inner.pausable,
+            "this clock cannot be paused (a multi-thread runtime's clock is the system clock); \
+             pause time on a current-thread runtime, or build it with start_paused(true)"
+        );
         let mut state = self.inner.state.lock();
         let Some(since) = state.running_since.take() else {
             return false;
@@ -144,7 +183,7 @@ impl Clock {
 
     /// Whether the clock is paused.
     pub fn is_paused(&self) -> bool {
-        if !self.inner.virtual_time.load(Ordering::Relaxed) {
+        if !self.inner.pausable || !self.inner.virtual_time.load(Ordering::Relaxed) {
             return false;
         }
         self.inner.state.lock().running_since.is_none()

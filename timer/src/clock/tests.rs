@@ -112,3 +112,16 @@ fn debug_shows_state() {
     let text = format!("{clock:?}");
     assert!(text.contains("paused: true"), "{text}");
 }
+
+#[test]
+fn a_system_clock_reads_real_time_and_refuses_to_pause() {
+    let clock = Clock::system();
+    let before = Instant::now();
+    let read = clock.now();
+    assert!(read >= before && read <= Instant::now());
+    assert!(!clock.is_paused());
+    assert!(!clock.resume(), "a system clock is never paused, so there is nothing to resume");
+    let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| clock.pause())).expect_err("pausing a system clock must panic");
+    let message = refused.downcast_ref::<&str>().copied().or(refused.downcast_ref::<String>().map(String::as_str));
+    assert!(message.unwrap_or("").contains("cannot be paused"), "unexpected panic message: {message:?}");
+}
