@@ -9,8 +9,7 @@
 //! thread leaves the worker loop once the current poll ends (see
 //! `scheduler/src/multi_thread/worker.rs`). The model checks both halves.
 
-use crate::runtime::{multi_thread, Ran};
-use loom::future::block_on;
+use crate::runtime::{multi_thread, run_to_the_end, Ran};
 use loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use loom::sync::Arc;
 use loom::thread;
@@ -66,12 +65,7 @@ fn block_in_place_hands_the_core_to_a_new_thread() {
             },
             Id::next(),
         );
-        launch.launch().unwrap();
-        block_on(blocker).unwrap();
-        handle.shutdown();
-        assert!(pool.shutdown(None), "a worker thread did not stop");
-        assert_eq!(ran.count(), 2, "a task ran twice");
-        assert_eq!(handle.num_alive_tasks(), 0);
+        run_to_the_end(launch, blocker, pool, &handle, &ran, 2);
     });
 }
 

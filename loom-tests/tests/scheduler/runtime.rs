@@ -26,6 +26,26 @@ pub(crate) fn multi_thread(workers: usize) -> (BlockingPool, Arc<Handle>, Launch
     (pool, handle, launch)
 }
 
+/// Starts the workers, waits on this thread for `blocker` (the model's
+/// driving task), shuts the scheduler down, and checks the end state:
+/// every thread stopped, the `tasks` counted by `ran` ran once each, and
+/// no task is left alive.
+pub(crate) fn run_to_the_end<T>(
+    launch: Launch,
+    blocker: weft_scheduler::task::JoinHandle<T>,
+    pool: BlockingPool,
+    handle: &Handle,
+    ran: &Ran,
+    tasks: usize,
+) {
+    launch.launch().unwrap();
+    loom::future::block_on(blocker).unwrap();
+    handle.shutdown();
+    assert!(pool.shutdown(None), "a worker thread did not stop");
+    assert_eq!(ran.count(), tasks, "a task ran twice");
+    assert_eq!(handle.num_alive_tasks(), 0);
+}
+
 /// Counts the tasks that ran; a thread can wait for a count.
 #[derive(Default)]
 pub(crate) struct Ran {

@@ -10,8 +10,7 @@
 //! an idle one. Every task must run exactly once, and none may be left
 //! behind.
 
-use crate::runtime::{multi_thread, Ran};
-use loom::future::block_on;
+use crate::runtime::{multi_thread, run_to_the_end, Ran};
 use loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use loom::sync::Arc;
 use loom::thread;
@@ -116,11 +115,6 @@ fn a_task_behind_a_blocked_worker_is_stolen() {
             },
             Id::next(),
         );
-        launch.launch().unwrap();
-        block_on(blocker).unwrap();
-        handle.shutdown();
-        assert!(pool.shutdown(None), "a worker thread did not stop");
-        assert_eq!(ran.count(), 2, "a task ran twice");
-        assert_eq!(handle.num_alive_tasks(), 0);
+        run_to_the_end(launch, blocker, pool, &handle, &ran, 2);
     });
 }
