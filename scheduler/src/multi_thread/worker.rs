@@ -50,6 +50,9 @@ pub(crate) struct Core {
     /// other local work and has looked at the injector and the driver, so a
     /// task that yields in a loop cannot crowd out remote work or I/O.
     deferred: Vec<Task>,
+    /// How many of `deferred` yielded on their own (`yield_now`) rather
+    /// than running out of budget; see `Context::run`.
+    deferred_voluntary: usize,
     is_searching: bool,
     is_shutdown: bool,
     /// Set while the worker is inside its parker, where wakes that land in
@@ -92,6 +95,7 @@ impl Core {
             lifo_slot: None,
             run_queue,
             deferred: Vec::new(),
+            deferred_voluntary: 0,
             is_searching: false,
             is_shutdown: false,
             is_parking: false,
@@ -252,8 +256,16 @@ impl Context {
                 // checked: run them again, sharing them if there are
                 // several. (The driver is polled every `event_interval`
                 // ticks regardless, so I/O is not starved.)
+                // Several tasks to share: wake a helper, unless all of
+                // them ran out of budget on ready resources. Those are
+                // busy with I/O or channels whose other ends (and data)
+                // are most likely on this worker; a helper would only
+                // pull a producer away from its consumer. Tasks that
+                // yield on their own are the CPU-bound kind, worth
+                // spreading over the cores.
+                let voluntary = std::mem::take(&mut core.deferred_voluntary);
                 core.requeue_deferred();
-                if core.run_queue.len() > 1 {
+                if core.run_queue.len() > 1 && voluntary > 0 {
                     handle.notify_parked();
                 }
                 continue;
@@ -347,6 +359,9 @@ pub(super) fn schedule_local(handle: &Arc<Handle>, task: Task, is_yield: bool) -
         let Ok(mut slot) = cx.core.try_borrow_mut() else { return Err(task) };
         let Some(core) = slot.as_mut() else { return Err(task) };
         let should_notify = if is_yield {
+            if !crate::coop::take_ran_out() {
+                core.deferred_voluntary += 1;
+            }
             core.deferred.push(task);
             false
         } else {
@@ -420,6 +435,7 @@ impl Handle {
         for mut core in cores {
             drop(core.lifo_slot.take());
             core.deferred.clear();
+            core.deferred_voluntary = 0;
             while let Some(task) = core.run_queue.pop() {
                 drop(task);
             }
