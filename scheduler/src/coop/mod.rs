@@ -51,12 +51,6 @@ crate::loom::thread_local! {
     static CURRENT: Cell<Budget> = const { Cell::new(Budget(None)) };
 }
 
-crate::loom::thread_local! {
-    /// Whether the last poll run under [`budget`] on this thread spent
-    /// its whole budget; see [`take_ran_out`].
-    static RAN_OUT: Cell<bool> = const { Cell::new(false) };
-}
-
 fn get() -> Budget {
     CURRENT.try_with(Cell::get).unwrap_or(Budget(None))
 }
@@ -84,19 +78,13 @@ fn with_budget<R>(budget: Budget, f: impl FnOnce() -> R) -> R {
 /// Runs `f` with a fresh budget of [`INITIAL_BUDGET`] units. The scheduler
 /// calls this around every task poll.
 pub fn budget<R>(f: impl FnOnce() -> R) -> R {
-    with_budget(Budget(Some(INITIAL_BUDGET)), || {
-        let result = f();
-        let ran_out = get().0 == Some(0);
-        let _ = RAN_OUT.try_with(|cell| cell.set(ran_out));
-        result
-    })
+    with_budget(Budget(Some(INITIAL_BUDGET)), f)
 }
 
-/// True if the last poll run under [`budget`] on this thread spent its
-/// whole budget (and so was most likely pushed back by a resource);
-/// clears the answer. The scheduler asks right after a task's poll, to
-/// tell a task that ran out of budget on ready resources from one that
-/// yielded on its own.
+/// As [`budget`], and also tells whether `f` spent the whole budget (so
+/// a resource most likely pushed it back). The scheduler polls tasks this
+/// way, to tell a task that ran out of budget on ready resources from one
+/// that yielded on its own.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -110,23 +98,25 @@ pub fn budget<R>(f: impl FnOnce() -> R) -> R {
 /// let waker = Waker::from(Arc::new(Noop));
 /// let mut cx = Context::from_waker(&waker);
 /// // A poll that keeps finding its resource ready spends the budget.
-/// coop::budget(|| {
+/// let ((), ran_out) = coop::budget_and_ran_out(|| {
 ///     while let Poll::Ready(progress) = coop::poll_proceed(&mut cx) {
 ///         progress.made_progress();
 ///     }
 /// });
-/// assert!(coop::take_ran_out());
-/// assert!(!coop::take_ran_out(), "the answer is cleared once read");
-/// // A poll that spends a little does not count.
-/// coop::budget(|| {
+/// assert!(ran_out);
+/// // A poll that spends a little does not.
+/// let ((), ran_out) = coop::budget_and_ran_out(|| {
 ///     if let Poll::Ready(progress) = coop::poll_proceed(&mut cx) {
 ///         progress.made_progress();
 ///     }
 /// });
-/// assert!(!coop::take_ran_out());
+/// assert!(!ran_out);
 /// ```
-pub fn take_ran_out() -> bool {
-    RAN_OUT.try_with(|cell| cell.replace(false)).unwrap_or(false)
+pub fn budget_and_ran_out<R>(f: impl FnOnce() -> R) -> (R, bool) {
+    with_budget(Budget(Some(INITIAL_BUDGET)), || {
+        let result = f();
+        (result, get().0 == Some(0))
+    })
 }
 
 /// Runs `f` with no budget: resources never push it back.

@@ -29,6 +29,7 @@ use std::future::Future;
 use std::io;
 
 use idle::Idle;
+use worker::Wake;
 use crossbeam_utils::CachePadded;
 use park::{SharedDriver, Unparker};
 use queue::{Inject, Stealer};
@@ -114,7 +115,7 @@ impl Handle {
     {
         let (join, notified) = self.shared.owned.bind(future, self.clone(), id);
         if let Some(notified) = notified {
-            self.schedule_task(notified, false);
+            self.schedule_task(notified, Wake::Woken);
         }
         join
     }
@@ -157,8 +158,8 @@ impl Handle {
         self.shared.is_shutdown.load(SeqCst)
     }
 
-    fn schedule_task(self: &Arc<Self>, task: Notified<Arc<Handle>>, is_yield: bool) {
-        if let Err(task) = worker::schedule_local(self, task, is_yield) {
+    fn schedule_task(self: &Arc<Self>, task: Notified<Arc<Handle>>, wake: Wake) {
+        if let Err(task) = worker::schedule_local(self, task, wake) {
             self.push_remote(task);
             self.notify_parked();
         }
@@ -196,11 +197,15 @@ impl Handle {
 
 impl Schedule for Arc<Handle> {
     fn schedule(&self, task: Notified<Self>) {
-        self.schedule_task(task, false);
+        self.schedule_task(task, Wake::Woken);
     }
 
     fn yield_now(&self, task: Notified<Self>) {
-        self.schedule_task(task, true);
+        self.schedule_task(task, Wake::Yield);
+    }
+
+    fn yield_after_budget(&self, task: Notified<Self>) {
+        self.schedule_task(task, Wake::RanOutOfBudget);
     }
 
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {

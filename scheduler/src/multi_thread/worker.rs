@@ -350,7 +350,18 @@ impl Context {
 
 /// Queues `task` on this thread's core if this thread is a worker of
 /// `handle` holding its core; gives the task back otherwise.
-pub(super) fn schedule_local(handle: &Arc<Handle>, task: Task, is_yield: bool) -> Result<(), Task> {
+/// Why a task is being queued.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Wake {
+    /// Something woke it while it was idle.
+    Woken,
+    /// It woke itself while running (`yield_now`): it yielded on its own.
+    Yield,
+    /// It spent its whole coop budget and a resource pushed it back.
+    RanOutOfBudget,
+}
+
+pub(super) fn schedule_local(handle: &Arc<Handle>, task: Task, wake: Wake) -> Result<(), Task> {
     with_current(|cx| {
         let Some(cx) = cx else { return Err(task) };
         if !Arc::ptr_eq(&cx.worker.handle, handle) {
@@ -358,8 +369,8 @@ pub(super) fn schedule_local(handle: &Arc<Handle>, task: Task, is_yield: bool) -
         }
         let Ok(mut slot) = cx.core.try_borrow_mut() else { return Err(task) };
         let Some(core) = slot.as_mut() else { return Err(task) };
-        let should_notify = if is_yield {
-            if !crate::coop::take_ran_out() {
+        let should_notify = if wake != Wake::Woken {
+            if wake == Wake::Yield {
                 core.deferred_voluntary += 1;
             }
             core.deferred.push(task);

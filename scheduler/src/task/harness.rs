@@ -41,7 +41,11 @@ pub(super) unsafe fn poll<F: Future, S: Schedule>(ptr: NonNull<Header>) {
     let waker = waker_ref(ptr);
     let mut cx = Context::from_waker(&waker);
     // SAFETY: this thread holds RUNNING.
-    let polled = catch_unwind(AssertUnwindSafe(|| coop::budget(|| unsafe { cell.poll_future(&mut cx) })));
+    let polled = catch_unwind(AssertUnwindSafe(|| coop::budget_and_ran_out(|| unsafe { cell.poll_future(&mut cx) })));
+    let (polled, ran_out) = match polled {
+        Ok((poll, ran_out)) => (Ok(poll), ran_out),
+        Err(panic) => (Err(panic), false),
+    };
     match polled {
         Ok(Poll::Ready(output)) => {
             // SAFETY: this thread holds RUNNING.
@@ -63,7 +67,11 @@ pub(super) unsafe fn poll<F: Future, S: Schedule>(ptr: NonNull<Header>) {
                 // SAFETY: the runner's reference is handed to the new
                 // `Notified`.
                 let task = unsafe { Notified::<S>::from_raw(RawTask::from_raw(ptr)) };
-                cell.scheduler.yield_now(task);
+                if ran_out {
+                    cell.scheduler.yield_after_budget(task);
+                } else {
+                    cell.scheduler.yield_now(task);
+                }
             }
             ToIdle::Cancel => cancel_and_complete(cell),
         },

@@ -84,6 +84,14 @@ pub trait Schedule: Send + Sync + Sized + 'static {
         self.schedule(task);
     }
 
+    /// The running task spent its whole coop budget and was pushed back
+    /// by a resource (it woke itself from there): it is busy with ready
+    /// resources rather than yielding on its own. Defaults to
+    /// [`yield_now`](Self::yield_now).
+    fn yield_after_budget(&self, task: Notified<Self>) {
+        self.yield_now(task);
+    }
+
     /// A task finished: remove it from the owner list, returning the list's
     /// reference if it was there.
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>>;

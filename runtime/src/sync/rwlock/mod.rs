@@ -149,7 +149,8 @@ impl<T: ?Sized> RwLock<T> {
     /// access already granted to it).
     pub async fn read(&self) -> RwLockReadGuard<'_, T> {
         self.acquire(1).await;
-        // SAFETY: we hold one read permit.
+        // SAFETY: we hold one read permit, so no writer holds the lock
+        // until the guard gives it back.
         unsafe { RwLockReadGuard::new(&self.semaphore, self.read_ptr()) }
     }
 
@@ -177,7 +178,8 @@ impl<T: ?Sized> RwLock<T> {
         self.semaphore
             .try_acquire(1)
             .map_err(|_| TryLockError::new())?;
-        // SAFETY: we hold one read permit.
+        // SAFETY: we hold one read permit, so no writer holds the lock
+        // until the guard gives it back.
         Ok(unsafe { RwLockReadGuard::new(&self.semaphore, self.read_ptr()) })
     }
 
