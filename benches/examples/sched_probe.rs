@@ -7,7 +7,7 @@
 //!
 //! `case` is `yield_many`, `remote_busy`, `spawn_local`,
 //! `from_block_on`, `mpsc_bounded_1p`, `mpsc_bounded_10p`,
-//! `mpsc_unbounded_1p` or `mpsc_unbounded_10p`; `runtime` is `weft` or `tokio`.
+//! `mpsc_unbounded_1p`, `mpsc_unbounded_10p` or `watch`; `runtime` is `weft` or `tokio`.
 //! `PROBE_GLOBAL_QUEUE_INTERVAL` and `PROBE_EVENT_INTERVAL` set those
 //! builder options on both runtimes. Prints the median time of one
 //! iteration and how many times per iteration a worker parked.
@@ -22,6 +22,8 @@ const YIELD_TASKS: usize = 200;
 const YIELDS: usize = 1_000;
 const MESSAGES: usize = 50_000;
 const CAPACITY: usize = 128;
+const WATCHERS: usize = 100;
+const WATCH_SENDS: usize = 100;
 
 /// Worker parks so far, counted by the `on_thread_park` callbacks.
 static PARKS: AtomicUsize = AtomicUsize::new(0);
@@ -64,7 +66,7 @@ fn tokio_rt(workers: usize) -> tokio::runtime::Runtime {
 /// The three cases, written once for both runtimes: `$spawn` spawns a
 /// task on the current runtime, `$yield` yields.
 macro_rules! cases {
-    ($module:ident, $rt:ty, $spawn:path, $yield:path, $mpsc:ident) => {
+    ($module:ident, $rt:ty, $spawn:path, $yield:path, $mpsc:ident, $watch:ident) => {
         mod $module {
             use super::*;
 
@@ -166,6 +168,39 @@ macro_rules! cases {
                 });
             }
 
+            /// `WATCHERS` tasks wait on one watch channel while a task
+            /// sends `WATCH_SENDS` values, yielding after each.
+            pub(crate) fn watch(rt: &$rt) {
+                rt.block_on(async {
+                    $spawn(async {
+                        let (tx, rx) = $watch::channel(0usize);
+                        let tasks: Vec<_> = (0..WATCHERS)
+                            .map(|_| {
+                                let mut rx = rx.clone();
+                                $spawn(async move {
+                                    while rx.changed().await.is_ok() {
+                                        if *rx.borrow_and_update() == WATCH_SENDS {
+                                            break;
+                                        }
+                                    }
+                                })
+                            })
+                            .collect();
+                        drop(rx);
+                        for v in 1..=WATCH_SENDS {
+                            tx.send(v).unwrap();
+                            $yield().await;
+                        }
+                        drop(tx);
+                        for task in tasks {
+                            task.await.unwrap();
+                        }
+                    })
+                    .await
+                    .unwrap();
+                });
+            }
+
             pub(crate) fn spawn_local(rt: &$rt) {
                 rt.block_on(async {
                     $spawn(async {
@@ -182,11 +217,13 @@ macro_rules! cases {
     };
 }
 
-cases!(weft_cases, weft::runtime::Runtime, weft::spawn, weft::task::yield_now, weft_mpsc);
-cases!(tokio_cases, tokio::runtime::Runtime, tokio::spawn, tokio::task::yield_now, tokio_mpsc);
+cases!(weft_cases, weft::runtime::Runtime, weft::spawn, weft::task::yield_now, weft_mpsc, weft_watch);
+cases!(tokio_cases, tokio::runtime::Runtime, tokio::spawn, tokio::task::yield_now, tokio_mpsc, tokio_watch);
 
 use tokio::sync::mpsc as tokio_mpsc;
+use tokio::sync::watch as tokio_watch;
 use weft::sync::mpsc as weft_mpsc;
+use weft::sync::watch as weft_watch;
 
 /// A sender or receiver of either channel shape.
 #[derive(Clone)]
@@ -214,6 +251,7 @@ fn main() {
                 "mpsc_bounded_10p" => Box::new(move || weft_cases::mpsc(&rt, 10, Some(CAPACITY))),
                 "mpsc_unbounded_1p" => Box::new(move || weft_cases::mpsc(&rt, 1, None)),
                 "mpsc_unbounded_10p" => Box::new(move || weft_cases::mpsc(&rt, 10, None)),
+                "watch" => Box::new(move || weft_cases::watch(&rt)),
                 other => panic!("unknown case {other}"),
             }
         }
@@ -228,6 +266,7 @@ fn main() {
                 "mpsc_bounded_10p" => Box::new(move || tokio_cases::mpsc(&rt, 10, Some(CAPACITY))),
                 "mpsc_unbounded_1p" => Box::new(move || tokio_cases::mpsc(&rt, 1, None)),
                 "mpsc_unbounded_10p" => Box::new(move || tokio_cases::mpsc(&rt, 10, None)),
+                "watch" => Box::new(move || tokio_cases::watch(&rt)),
                 other => panic!("unknown case {other}"),
             }
         }

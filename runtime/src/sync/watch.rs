@@ -35,7 +35,9 @@
 //! not lost.
 
 use std::fmt;
+use crossbeam_utils::CachePadded;
 use std::future::poll_fn;
+use std::task::{ready, Poll};
 use std::ops::Deref;
 use std::pin::pin;
 
@@ -44,6 +46,7 @@ use crate::loom::sync::Arc;
 use crate::sync::notify::Notify;
 use crate::sync::util::blocking_rwlock::{ReadGuard, RwLock};
 use crate::sync::util::coop::cooperative;
+use weft_scheduler::coop;
 
 /// Error types of the watch channel.
 pub mod error {
@@ -86,7 +89,7 @@ const CLOSED: usize = 1;
 const VERSION_STEP: usize = 2;
 
 struct Shared<T> {
-    value: RwLock<T>,
+    value: CachePadded<RwLock<T>>,
     /// `version << 1 | CLOSED`.
     state: AtomicUsize,
     receivers: AtomicUsize,
@@ -95,7 +98,7 @@ struct Shared<T> {
     /// shards: each thread waits on its own shard (see `shard`), so
     /// receivers on different workers do not take one waiter lock in
     /// turn; a change notifies every shard.
-    changed: [Notify; SHARDS],
+    changed: [CachePadded<Notify>; SHARDS],
     /// Senders waiting for the last receiver to go.
     receivers_gone: Notify,
 }
@@ -207,11 +210,11 @@ impl<T: fmt::Debug> fmt::Debug for Ref<'_, T> {
 /// ```
 pub fn channel<T>(init: T) -> (Sender<T>, Receiver<T>) {
     let shared = Arc::new(Shared {
-        value: RwLock::new(init),
+        value: CachePadded::new(RwLock::new(init)),
         state: AtomicUsize::new(0),
         receivers: AtomicUsize::new(1),
         senders: AtomicUsize::new(1),
-        changed: std::array::from_fn(|_| Notify::new()),
+        changed: std::array::from_fn(|_| CachePadded::new(Notify::new())),
         receivers_gone: Notify::new(),
     });
     (
@@ -473,7 +476,7 @@ impl<T> Receiver<T> {
     /// # });
     /// ```
     pub async fn changed(&mut self) -> Result<(), RecvError> {
-        cooperative(changed_inner(&self.shared, &mut self.version)).await
+        changed_inner(&self.shared, &mut self.version, true).await
     }
 
     /// Waits until `f` accepts the value, checking the current value
@@ -525,7 +528,7 @@ impl<T> Receiver<T> {
             if closed {
                 return Err(RecvError(()));
             }
-            closed = changed_inner(shared, seen).await.is_err();
+            closed = changed_inner(shared, seen, false).await.is_err();
         }
     }
 
@@ -535,30 +538,105 @@ impl<T> Receiver<T> {
     }
 }
 
-async fn changed_inner<T>(shared: &Shared<T>, seen: &mut usize) -> Result<(), RecvError> {
+/// Waits for a version other than `*seen` (or the close) and records it.
+///
+/// With `charge`, each poll first asks the coop budget (and yields when it
+/// is spent), and seeing a change spends one unit: what `cooperative`
+/// does, written in here so the future stays small (`changed` is awaited
+/// in loops, and a wrapper future cost a copy of this one per call).
+async fn changed_inner<T>(
+    shared: &Shared<T>,
+    seen: &mut usize,
+    charge: bool,
+) -> Result<(), RecvError> {
+    let mut shard = shard(*seen);
+    // Whether the next registration may move on when its shard's lock is
+    // held; only the first: later ones wait, so the loop is bounded.
+    let mut may_move = true;
     loop {
         // `notified()` records how many `notify_waiters` calls happened so
         // far (a SeqCst read of the counter the sender bumps after it
-        // stores the new version), so a change between here and the poll
-        // below is seen without registering first: no `enable()`, which
-        // would take the waiter lock on every wait.
+        // stores the new version), so a change between here and the
+        // version check below is seen without registering first: no
+        // `enable()`, which would take the waiter lock on every wait.
         // Mutant for the loom check: the version is read before the
         // `Notified` records the call count, so a send in between is seen
         // by neither.
-        let early = cfg!(weft_loom_mutant = "watch_changed_listens_late")
+        let mut early = cfg!(weft_loom_mutant = "watch_changed_listens_late")
             .then(|| shared.state.load(Ordering::Acquire));
-        let mut notified = pin!(shared.changed[shard(*seen)].notified());
-        let state = early.unwrap_or_else(|| shared.state.load(Ordering::Acquire));
-        let version = state & !CLOSED;
-        if version != *seen {
-            *seen = version;
-            return Ok(());
+        let mut notified = pin!(shared.changed[shard].notified());
+        // Whether `notified` is in the shard's queue.
+        let mut registered = false;
+        let step = poll_fn(|cx| {
+            let restore = if charge {
+                Some(ready!(coop::poll_proceed(cx)))
+            } else {
+                None
+            };
+            if registered {
+                // Polled to completion, so its drop has nothing to unlink.
+                ready!(notified.as_mut().poll_notified(Some(cx.waker())));
+            }
+            let state = early
+                .take()
+                .unwrap_or_else(|| shared.state.load(Ordering::Acquire));
+            let version = state & !CLOSED;
+            let outcome = if version != *seen {
+                *seen = version;
+                Ok(())
+            } else if state & CLOSED != 0 {
+                Err(RecvError(()))
+            } else if registered {
+                // Woken, but the version is the one we saw: a wake-up
+                // for a send that we had already seen. Wait afresh.
+                return Poll::Ready(Step::Again);
+            } else {
+                // A send drains the shards one by one, holding each one's
+                // lock while it unlinks every waiter there. A receiver
+                // whose shard is being drained does not queue behind
+                // that: it drops this (unregistered) `Notified` and goes
+                // round again on the shard before, which the send has
+                // already passed. Every shard hears every change, so any
+                // shard is correct.
+                let polled = if may_move {
+                    notified.as_mut().try_poll_notified(cx.waker())
+                } else {
+                    Some(notified.as_mut().poll_notified(Some(cx.waker())))
+                };
+                return match polled {
+                    Some(Poll::Pending) => {
+                        registered = true;
+                        Poll::Pending
+                    }
+                    Some(Poll::Ready(())) => Poll::Ready(Step::Again),
+                    None => Poll::Ready(Step::MoveShard),
+                };
+            };
+            if let Some(restore) = restore {
+                restore.made_progress();
+            }
+            Poll::Ready(Step::Done(outcome))
+        })
+        .await;
+        match step {
+            Step::Done(outcome) => return outcome,
+            Step::Again => {}
+            Step::MoveShard => {
+                shard = (shard + SHARDS - 1) % SHARDS;
+                may_move = false;
+            }
         }
-        if state & CLOSED != 0 {
-            return Err(RecvError(()));
-        }
-        poll_fn(|cx| notified.as_mut().poll_notified(Some(cx.waker()))).await;
     }
+}
+
+/// What one round of `changed_inner` found.
+enum Step {
+    /// A new version or the close.
+    Done(Result<(), RecvError>),
+    /// Notified: look at the version again.
+    Again,
+    /// The shard's lock was held: wait on another shard.
+    MoveShard,
 }
 
 impl<T> Clone for Receiver<T> {

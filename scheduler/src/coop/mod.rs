@@ -51,10 +51,12 @@ crate::loom::thread_local! {
     static CURRENT: Cell<Budget> = const { Cell::new(Budget(None)) };
 }
 
+#[inline]
 fn get() -> Budget {
     CURRENT.try_with(Cell::get).unwrap_or(Budget(None))
 }
 
+#[inline]
 fn set(budget: Budget) {
     let _ = CURRENT.try_with(|cell| cell.set(budget));
 }
@@ -63,6 +65,7 @@ fn set(budget: Budget) {
 struct ResetGuard(Budget);
 
 impl Drop for ResetGuard {
+    #[inline]
     fn drop(&mut self) {
         set(self.0);
     }
@@ -125,6 +128,7 @@ pub fn with_unconstrained<R>(f: impl FnOnce() -> R) -> R {
 }
 
 /// True when the current task may still do work before it must yield.
+#[inline]
 pub fn has_budget_remaining() -> bool {
     get().0 != Some(0)
 }
@@ -158,12 +162,14 @@ pub struct RestoreOnPending(Cell<Budget>);
 
 impl RestoreOnPending {
     /// Keeps the unit spent: the operation did its work.
+    #[inline]
     pub fn made_progress(&self) {
         self.0.set(Budget(None));
     }
 }
 
 impl Drop for RestoreOnPending {
+    #[inline]
     fn drop(&mut self) {
         let previous = self.0.get();
         if previous.0.is_some() {

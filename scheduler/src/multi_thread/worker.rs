@@ -113,16 +113,21 @@ impl Core {
         self.run_queue.len() + usize::from(self.lifo_slot.is_some()) > 1
     }
 
-    /// Puts the yielded tasks back into the run queue; true if there were
-    /// any.
-    fn requeue_deferred(&mut self) -> bool {
-        if self.deferred.is_empty() {
-            return false;
-        }
+    /// Puts the yielded tasks back into the run queue, sharing them if
+    /// there are several: wakes a helper, unless all of them ran out of
+    /// budget on ready resources. Those are busy with I/O or channels
+    /// whose other ends (and data) are most likely on this worker; a
+    /// helper would only pull a producer away from its consumer. Tasks
+    /// that yield on their own are the CPU-bound kind, worth spreading
+    /// over the cores.
+    fn requeue_deferred(&mut self, handle: &Handle) {
+        let voluntary = std::mem::take(&mut self.deferred_voluntary);
         for task in self.deferred.drain(..) {
             self.run_queue.push(task);
         }
-        true
+        if voluntary > 0 && self.run_queue.len() > 1 {
+            handle.notify_parked();
+        }
     }
 
     fn next_task(&mut self, handle: &Handle) -> Option<Task> {
@@ -253,21 +258,8 @@ impl Context {
             }
             if !core.deferred.is_empty() {
                 // Only yielded tasks are left, and the injector was just
-                // checked: run them again, sharing them if there are
-                // several. (The driver is polled every `event_interval`
-                // ticks regardless, so I/O is not starved.)
-                // Several tasks to share: wake a helper, unless all of
-                // them ran out of budget on ready resources. Those are
-                // busy with I/O or channels whose other ends (and data)
-                // are most likely on this worker; a helper would only
-                // pull a producer away from its consumer. Tasks that
-                // yield on their own are the CPU-bound kind, worth
-                // spreading over the cores.
-                let voluntary = std::mem::take(&mut core.deferred_voluntary);
-                core.requeue_deferred();
-                if core.run_queue.len() > 1 && voluntary > 0 {
-                    handle.notify_parked();
-                }
+                // checked: run them again.
+                core.requeue_deferred(handle);
                 continue;
             }
             if let Some(task) = core.steal_work(handle) {
@@ -326,11 +318,23 @@ impl Context {
         core
     }
 
+    /// Polls the driver without blocking, then puts the yielded tasks
+    /// back in line: a task that yields waits for the next driver poll
+    /// at the latest (every `event_interval` ticks), not for this
+    /// worker's whole queue to drain.
     fn poll_driver(&self, core: Box<Core>) -> Box<Core> {
-        let core = self.with_parker(core, Parker::poll_driver);
+        let handle = &*self.worker.handle;
+        let mut core = self.with_parker(core, Parker::poll_driver);
         if core.has_surplus_work() {
-            self.worker.handle.notify_parked();
+            handle.notify_parked();
         }
+        // The first yielded task goes next, ahead of the queue, so a task
+        // that yields between rounds of work (a producer, a ticker) runs
+        // at least once per driver poll.
+        if core.lifo_slot.is_none() && !core.deferred.is_empty() {
+            core.lifo_slot = Some(core.deferred.remove(0));
+        }
+        core.requeue_deferred(handle);
         core
     }
 
@@ -348,8 +352,6 @@ impl Context {
     }
 }
 
-/// Queues `task` on this thread's core if this thread is a worker of
-/// `handle` holding its core; gives the task back otherwise.
 /// Why a task is being queued.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Wake {
@@ -361,6 +363,8 @@ pub(super) enum Wake {
     RanOutOfBudget,
 }
 
+/// Queues `task` on this thread's core if this thread is a worker of
+/// `handle` holding its core; gives the task back otherwise.
 pub(super) fn schedule_local(handle: &Arc<Handle>, task: Task, wake: Wake) -> Result<(), Task> {
     with_current(|cx| {
         let Some(cx) = cx else { return Err(task) };

@@ -403,22 +403,40 @@ impl Notified<'_> {
     /// Polls without charging the coop budget; `waker` is `None` for
     /// [`Notified::enable`].
     pub(crate) fn poll_notified(self: Pin<&mut Self>, waker: Option<&Waker>) -> Poll<()> {
+        match self.poll_with(waker, LockWait::Block) {
+            Some(poll) => poll,
+            None => unreachable!("a blocking lock is never busy"),
+        }
+    }
+
+    /// Polls without charging the coop budget, like `poll_notified`, but
+    /// returns `None` instead of waiting when the first poll finds the
+    /// waiter lock held (by a `notify_waiters` draining the queue, say).
+    /// Nothing has changed then: the future is still unregistered, and
+    /// the caller may drop it and wait somewhere else.
+    pub(crate) fn try_poll_notified(self: Pin<&mut Self>, waker: &Waker) -> Option<Poll<()>> {
+        self.poll_with(Some(waker), LockWait::Try)
+    }
+
+    fn poll_with(self: Pin<&mut Self>, waker: Option<&Waker>, wait: LockWait) -> Option<Poll<()>> {
         // SAFETY: `node` is never moved out of or replaced through `this`;
         // the other fields are plain data.
         let this = unsafe { self.get_unchecked_mut() };
         let node = NonNull::from(&this.node);
         let notify = this.notify;
-        match this.state {
+        Some(match this.state {
             NotifiedState::Done => Poll::Ready(()),
-            NotifiedState::Init => {
-                if notify.poll_first(node, this.calls, waker) {
+            NotifiedState::Init => match notify.poll_first(node, this.calls, waker, wait) {
+                First::Done => {
                     this.state = NotifiedState::Done;
                     Poll::Ready(())
-                } else {
+                }
+                First::Linked => {
                     this.state = NotifiedState::Waiting;
                     Poll::Pending
                 }
-            }
+                First::Busy => return None,
+            },
             NotifiedState::Waiting => {
                 if notify.poll_waiting(node, waker) {
                     this.state = NotifiedState::Done;
@@ -427,22 +445,40 @@ impl Notified<'_> {
                     Poll::Pending
                 }
             }
-        }
+        })
     }
+}
+
+/// Whether a first poll waits for the waiter lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LockWait {
+    Block,
+    Try,
+}
+
+/// What a first poll did.
+enum First {
+    /// Took the permit or saw a newer `notify_waiters`.
+    Done,
+    /// Linked the node; a notification will release it.
+    Linked,
+    /// The lock was held and the caller asked not to wait: nothing done.
+    Busy,
 }
 
 impl Notify {
     /// First poll: take the permit, or see a newer `notify_waiters`, or
-    /// link the node. Returns whether the future is done.
+    /// link the node.
     fn poll_first(
         &self,
         node: NonNull<Node<Waiter>>,
         created_calls: usize,
         waker: Option<&Waker>,
-    ) -> bool {
+        wait: LockWait,
+    ) -> First {
         let mut state = self.state.load(SeqCst);
         if calls(state) != created_calls {
-            return true;
+            return First::Done;
         }
         if mode(state) == NOTIFIED
             && self
@@ -450,13 +486,19 @@ impl Notify {
                 .compare_exchange(state, with_mode(state, EMPTY), SeqCst, SeqCst)
                 .is_ok()
         {
-            return true;
+            return First::Done;
         }
-        let mut waiters = self.waiters.lock();
+        let mut waiters = match wait {
+            LockWait::Block => self.waiters.lock(),
+            LockWait::Try => match self.waiters.try_lock() {
+                Some(waiters) => waiters,
+                None => return First::Busy,
+            },
+        };
         state = self.state.load(SeqCst);
         loop {
             if calls(state) != created_calls {
-                return true;
+                return First::Done;
             }
             let (next, done) = match mode(state) {
                 NOTIFIED => (with_mode(state, EMPTY), true),
@@ -464,7 +506,7 @@ impl Notify {
                 _ => break,
             };
             match self.state.compare_exchange(state, next, SeqCst, SeqCst) {
-                Ok(_) if done => return true,
+                Ok(_) if done => return First::Done,
                 Ok(_) => break,
                 Err(actual) => state = actual,
             }
@@ -476,7 +518,7 @@ impl Notify {
             // unlinks it under this lock.
             waiters.push_back(node);
         }
-        false
+        First::Linked
     }
 
     /// Later polls: done once our node carries a notification.

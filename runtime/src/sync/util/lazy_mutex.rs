@@ -49,6 +49,11 @@ impl<T: Default> LazyMutex<T> {
         self.get_or_init().lock()
     }
 
+    /// Locks the mutex if nobody holds it, creating it first if nobody has.
+    pub(crate) fn try_lock(&self) -> Option<MutexGuard<'_, T>> {
+        self.get_or_init().try_lock()
+    }
+
     fn get_or_init(&self) -> &Mutex<T> {
         let current = self.ptr.load(Ordering::Acquire);
         if current != 0 {
