@@ -13,30 +13,27 @@ use tokio::io::ReadBuf;
 /// number of bytes read, which is returned. `Ok(0)` with room left in
 /// `buf` means end of stream.
 pub(crate) fn read_buf(fd: RawFd, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
-    recv_buf(fd, buf, None)
+    recv_buf(fd, buf, 0)
 }
 
 /// Like [`read_buf`] but leaves the bytes in the socket (`MSG_PEEK`).
 pub(crate) fn peek_buf(fd: RawFd, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
-    recv_buf(fd, buf, Some(libc::MSG_PEEK))
+    recv_buf(fd, buf, libc::MSG_PEEK)
 }
 
-fn recv_buf(fd: RawFd, buf: &mut ReadBuf<'_>, flags: Option<libc::c_int>) -> io::Result<usize> {
+/// `recv` rather than `read`: every caller reads a socket, and `recv`
+/// skips the file layer's bookkeeping that `read` does on each call.
+fn recv_buf(fd: RawFd, buf: &mut ReadBuf<'_>, flags: libc::c_int) -> io::Result<usize> {
     // SAFETY: `unfilled_mut` is only unsafe because the caller could
     // de-initialize bytes through it; the kernel only ever writes into
     // this memory, so initialized bytes stay initialized.
     let dst = unsafe { buf.unfilled_mut() };
     let (ptr, len) = (dst.as_mut_ptr().cast::<libc::c_void>(), dst.len());
     let n = loop {
-        let n = match flags {
-            // SAFETY: `ptr` points to `len` writable bytes borrowed from
-            // `buf` for the duration of the call; `read` writes at most
-            // `len` bytes there and keeps no pointer afterwards.
-            None => unsafe { libc::read(fd, ptr, len) },
-            // SAFETY: as for `read` above: `recv` writes at most `len`
-            // bytes into memory `buf` lends it for this call only.
-            Some(flags) => unsafe { libc::recv(fd, ptr, len, flags) },
-        };
+        // SAFETY: `ptr` points to `len` writable bytes borrowed from `buf`
+        // for the duration of the call; `recv` writes at most `len` bytes
+        // there and keeps no pointer afterwards.
+        let n = unsafe { libc::recv(fd, ptr, len, flags) };
         if n >= 0 {
             break n as usize;
         }
