@@ -186,3 +186,45 @@ fn spawn_from_outside_the_runtime() {
         }
     });
 }
+
+/// On the multi-thread runtime a task that yields comes back at the next
+/// driver poll (every `event_interval` ticks), ahead of the tasks still
+/// queued: it does not wait for the whole queue to drain.
+#[test]
+fn a_yielding_task_comes_back_at_the_next_driver_poll() {
+    const QUEUED: usize = 1_000;
+    const EVENT_INTERVAL: u32 = 8;
+    let rt = weft::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .event_interval(EVENT_INTERVAL)
+        .build()
+        .unwrap();
+    let ran_before_yielder = rt.block_on(async {
+        weft::spawn(async {
+            let ran = Arc::new(AtomicUsize::new(0));
+            let tasks: Vec<_> = (0..QUEUED)
+                .map(|_| {
+                    let ran = ran.clone();
+                    weft::spawn(async move {
+                        ran.fetch_add(1, Ordering::Relaxed);
+                    })
+                })
+                .collect();
+            // One worker: the tasks above wait in its queue, and nothing
+            // else can take them.
+            weft::task::yield_now().await;
+            let ran_before = ran.load(Ordering::Relaxed);
+            for task in tasks {
+                task.await.unwrap();
+            }
+            assert_eq!(ran.load(Ordering::Relaxed), QUEUED);
+            ran_before
+        })
+        .await
+        .unwrap()
+    });
+    assert!(
+        ran_before_yielder <= 2 * EVENT_INTERVAL as usize,
+        "the yielded task waited for {ran_before_yielder} queued tasks"
+    );
+}

@@ -52,3 +52,29 @@ fn dropping_the_last_waiter_leaves_waiting_mode() {
     }
     assert_eq!(current_mode(&notify), EMPTY);
 }
+
+#[test]
+fn a_first_poll_that_may_not_wait_for_the_lock_changes_nothing() {
+    let notify = Notify::new();
+    let waker = Waker::from(Arc::new(Noop));
+    let mut notified = pin!(notify.notified());
+
+    let held = notify.waiters.lock();
+    assert!(
+        notified.as_mut().try_poll_notified(&waker).is_none(),
+        "the lock is held: the poll gives up"
+    );
+    drop(held);
+    assert_eq!(current_mode(&notify), EMPTY, "nothing was linked");
+
+    assert_eq!(
+        notified.as_mut().try_poll_notified(&waker),
+        Some(std::task::Poll::Pending)
+    );
+    assert_eq!(current_mode(&notify), WAITING);
+    notify.notify_waiters();
+    assert_eq!(
+        notified.as_mut().try_poll_notified(&waker),
+        Some(std::task::Poll::Ready(()))
+    );
+}
