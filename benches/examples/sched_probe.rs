@@ -7,7 +7,7 @@
 //!
 //! `case` is `yield_many`, `remote_busy`, `spawn_local`,
 //! `from_block_on`, `mpsc_bounded_1p`, `mpsc_bounded_10p`,
-//! `mpsc_unbounded_1p`, `mpsc_unbounded_10p` or `watch`; `runtime` is `weft` or `tokio`.
+//! `mpsc_unbounded_1p`, `mpsc_unbounded_10p`, `watch` or `notify`; `runtime` is `weft` or `tokio`.
 //! `PROBE_GLOBAL_QUEUE_INTERVAL` and `PROBE_EVENT_INTERVAL` set those
 //! builder options on both runtimes. Prints the median time of one
 //! iteration and how many times per iteration a worker parked.
@@ -24,6 +24,7 @@ const MESSAGES: usize = 50_000;
 const CAPACITY: usize = 128;
 const WATCHERS: usize = 100;
 const WATCH_SENDS: usize = 100;
+const NOTIFY_ROUNDS: usize = 5_000;
 
 /// Worker parks so far, counted by the `on_thread_park` callbacks.
 static PARKS: AtomicUsize = AtomicUsize::new(0);
@@ -66,7 +67,7 @@ fn tokio_rt(workers: usize) -> tokio::runtime::Runtime {
 /// The three cases, written once for both runtimes: `$spawn` spawns a
 /// task on the current runtime, `$yield` yields.
 macro_rules! cases {
-    ($module:ident, $rt:ty, $spawn:path, $yield:path, $mpsc:ident, $watch:ident) => {
+    ($module:ident, $rt:ty, $spawn:path, $yield:path, $mpsc:ident, $watch:ident, $notify:ty) => {
         mod $module {
             use super::*;
 
@@ -201,6 +202,31 @@ macro_rules! cases {
                 });
             }
 
+            /// Two tasks take turns through a pair of `Notify`s,
+            /// `NOTIFY_ROUNDS` times.
+            pub(crate) fn notify(rt: &$rt) {
+                rt.block_on(async {
+                    $spawn(async {
+                        let ping = Arc::new(<$notify>::new());
+                        let pong = Arc::new(<$notify>::new());
+                        let (ping2, pong2) = (ping.clone(), pong.clone());
+                        let other = $spawn(async move {
+                            for _ in 0..NOTIFY_ROUNDS {
+                                ping2.notified().await;
+                                pong2.notify_one();
+                            }
+                        });
+                        for _ in 0..NOTIFY_ROUNDS {
+                            ping.notify_one();
+                            pong.notified().await;
+                        }
+                        other.await.unwrap();
+                    })
+                    .await
+                    .unwrap();
+                });
+            }
+
             pub(crate) fn spawn_local(rt: &$rt) {
                 rt.block_on(async {
                     $spawn(async {
@@ -217,8 +243,8 @@ macro_rules! cases {
     };
 }
 
-cases!(weft_cases, weft::runtime::Runtime, weft::spawn, weft::task::yield_now, weft_mpsc, weft_watch);
-cases!(tokio_cases, tokio::runtime::Runtime, tokio::spawn, tokio::task::yield_now, tokio_mpsc, tokio_watch);
+cases!(weft_cases, weft::runtime::Runtime, weft::spawn, weft::task::yield_now, weft_mpsc, weft_watch, weft::sync::Notify);
+cases!(tokio_cases, tokio::runtime::Runtime, tokio::spawn, tokio::task::yield_now, tokio_mpsc, tokio_watch, tokio::sync::Notify);
 
 use tokio::sync::mpsc as tokio_mpsc;
 use tokio::sync::watch as tokio_watch;
@@ -252,6 +278,7 @@ fn main() {
                 "mpsc_unbounded_1p" => Box::new(move || weft_cases::mpsc(&rt, 1, None)),
                 "mpsc_unbounded_10p" => Box::new(move || weft_cases::mpsc(&rt, 10, None)),
                 "watch" => Box::new(move || weft_cases::watch(&rt)),
+                "notify" => Box::new(move || weft_cases::notify(&rt)),
                 other => panic!("unknown case {other}"),
             }
         }
@@ -267,6 +294,7 @@ fn main() {
                 "mpsc_unbounded_1p" => Box::new(move || tokio_cases::mpsc(&rt, 1, None)),
                 "mpsc_unbounded_10p" => Box::new(move || tokio_cases::mpsc(&rt, 10, None)),
                 "watch" => Box::new(move || tokio_cases::watch(&rt)),
+                "notify" => Box::new(move || tokio_cases::notify(&rt)),
                 other => panic!("unknown case {other}"),
             }
         }
