@@ -283,7 +283,12 @@ impl Context {
             let Some(task) = core.lifo_slot.take() else { return Some(core) };
             if lifo_polls >= MAX_LIFO_POLLS {
                 core.run_queue.push(task);
-                handle.notify_parked();
+                // If it is the only task queued, this worker pops it
+                // straight back: waking a helper would only race us for
+                // it (two tasks waking each other, say).
+                if core.has_surplus_work() {
+                    handle.notify_parked();
+                }
                 return Some(core);
             }
             lifo_polls += 1;
