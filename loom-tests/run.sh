@@ -103,6 +103,9 @@ fi
 # model goes through the waker slot) cannot share group 4 with
 # `mpsc_recv_skips_recheck`; no scheduler model runs `weft` code.
 #
+# Group 6 holds the watch value lock's missing-fence mutant: its model
+# is the one group 4's `watch_value_read_ignores_writer` breaks.
+#
 # group | mutant | cargo target selection | exact test names
 mutants=(
     "1|task_idle_drops_notified|--test scheduler|task_core::wake_while_running_is_not_lost"
@@ -134,12 +137,13 @@ mutants=(
     "5|atomic_waker_take_skips_fence|--test sync_loom|atomic_waker_wake_racing_register unbounded_one_sender_many_blocks"
     "5|wait_list_release_relaxed|--test sync_loom|notify_waiters_publishes_to_a_released_waiter"
     "5|watch_value_last_reader_skips_wake|--test sync_loom|watch_two_borrows_racing_send"
+    "6|watch_value_read_skips_fence|--test sync_loom|watch_borrow_racing_send"
 )
 
 # group_packages GROUP: the packages a mutant group builds and tests.
 group_packages() {
     case $1 in
-        4) echo "-p weft" ;;
+        4 | 6) echo "-p weft" ;;
         5) echo "-p weft-loom-tests -p weft" ;;
         *) echo "${packages[*]}" ;;
     esac
@@ -148,7 +152,7 @@ group_packages() {
 # group_targets GROUP: the test targets a mutant group builds.
 group_targets() {
     case $1 in
-        4) echo "--test sync_loom" ;;
+        4 | 6) echo "--test sync_loom" ;;
         5) echo "--test scheduler --test sync_loom" ;;
         *) echo "--lib --test scheduler" ;;
     esac

@@ -89,7 +89,7 @@ const CLOSED: usize = 1;
 const VERSION_STEP: usize = 2;
 
 struct Shared<T> {
-    value: CachePadded<RwLock<T>>,
+    value: RwLock<T>,
     /// `version << 1 | CLOSED`.
     state: AtomicUsize,
     receivers: AtomicUsize,
@@ -210,7 +210,7 @@ impl<T: fmt::Debug> fmt::Debug for Ref<'_, T> {
 /// ```
 pub fn channel<T>(init: T) -> (Sender<T>, Receiver<T>) {
     let shared = Arc::new(Shared {
-        value: CachePadded::new(RwLock::new(init)),
+        value: RwLock::new(init),
         state: AtomicUsize::new(0),
         receivers: AtomicUsize::new(1),
         senders: AtomicUsize::new(1),
@@ -318,7 +318,7 @@ impl<T> Sender<T> {
     /// A read borrow of the current value.
     pub fn borrow(&self) -> Ref<'_, T> {
         Ref {
-            guard: self.shared.value.read(),
+            guard: self.shared.value.read(shard(0)),
             has_changed: false,
         }
     }
@@ -408,7 +408,7 @@ impl<T: fmt::Debug> fmt::Debug for Sender<T> {
 impl<T> Receiver<T> {
     /// A read borrow of the current value; does not mark it seen.
     pub fn borrow(&self) -> Ref<'_, T> {
-        let guard = self.shared.value.read();
+        let guard = self.shared.value.read(shard(self.version));
         let has_changed = self.shared.version() != self.version;
         Ref { guard, has_changed }
     }
@@ -424,7 +424,7 @@ impl<T> Receiver<T> {
     /// assert!(!rx.borrow().has_changed());
     /// ```
     pub fn borrow_and_update(&mut self) -> Ref<'_, T> {
-        let guard = self.shared.value.read();
+        let guard = self.shared.value.read(shard(self.version));
         let version = self.shared.version();
         let has_changed = version != self.version;
         self.version = version;
@@ -513,7 +513,7 @@ impl<T> Receiver<T> {
         let seen_before = *seen;
         let mut closed = false;
         loop {
-            let guard = shared.value.read();
+            let guard = shared.value.read(shard(*seen));
             let version = shared.version();
             // New since the last look (after a close, only a new value
             // is worth another call of `f`).

@@ -7,24 +7,30 @@
 //!
 //! # State
 //!
-//! One atomic word: `[ readers ... | WAITING | WRITER ]`. Readers come and
-//! go with one CAS and one `fetch_sub` on it and never touch the mutex
-//! unless a writer holds or waits for the lock: a watch value is read by
+//! A flags word, `[ WAITING | WRITER ]`, and a reader count per shard,
+//! each on its own cache line. A reader counts itself in the shard its
+//! caller names (one per thread, for the watch channel), so receivers on
+//! different workers never write the same line: a watch value is read by
 //! many receivers, often on different workers, and written rarely.
 //!
 //! * `WRITER` is set while a writer holds the lock; `WAITING` while at
 //!   least one writer waits (the count is under the mutex). Both change
 //!   only with the mutex held.
-//! * A reader may enter only while neither bit is set (writers are
-//!   preferred, so a stream of readers cannot starve the sender). If one
-//!   is set it waits on the condvar, under the mutex, until both clear.
-//! * A writer, under the mutex, sets `WAITING` and waits until no reader
-//!   and no writer holds the lock, then sets `WRITER` (and clears
-//!   `WAITING` if it was the last waiting writer).
-//! * The last reader to leave while `WAITING` is set takes the mutex
-//!   before it notifies: a writer checks the word and starts waiting
-//!   under the mutex, so the notification cannot fall between the two.
-//!   A writer leaving clears `WRITER` and notifies under the mutex too.
+//! * A reader checks the flags, counts itself in its shard, then checks
+//!   the flags again. If either look finds a flag it leaves (uncounting
+//!   itself) and waits, under the mutex, on the condvar until both clear.
+//!   Writers are preferred, so a stream of readers cannot starve the
+//!   sender.
+//! * A writer, under the mutex, sets `WAITING` and waits until every
+//!   shard is empty and no writer holds the lock, then sets `WRITER` (and
+//!   clears `WAITING` if it was the last waiting writer).
+//! * Count-then-check against flag-then-scan, with a `SeqCst` fence in
+//!   the middle of each: of a reader and a writer arriving together at
+//!   least one sees the other, so they never both go in.
+//! * A reader that leaves while `WAITING` is set takes the mutex before it
+//!   notifies: a writer checks the shards and starts waiting under the
+//!   mutex, so the notification cannot fall between the two. A writer
+//!   leaving clears `WRITER` and notifies under the mutex too.
 //!
 //! The price of writer preference is the usual one: a thread that holds a
 //! read guard and asks for another while a writer is waiting deadlocks. The
@@ -33,17 +39,28 @@
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 
+use crossbeam_utils::CachePadded;
+
 use crate::loom::cell::UnsafeCell;
-use crate::loom::sync::atomic::{AtomicUsize, Ordering};
+use crate::loom::sync::atomic::{fence, AtomicUsize, Ordering::SeqCst};
 use crate::loom::sync::{Condvar, Mutex};
 
 const WRITER: usize = 0b01;
 const WAITING: usize = 0b10;
-const READER: usize = 0b100;
+
+/// Reader shards. (Two under loom: enough for readers in different
+/// shards, few enough to keep the models small.)
+#[cfg(not(loom))]
+const SHARDS: usize = 8;
+#[cfg(loom)]
+const SHARDS: usize = 2;
 
 /// Shared or exclusive access to a `T`, blocking the thread while waiting.
 pub(crate) struct RwLock<T> {
-    state: AtomicUsize,
+    /// `WRITER | WAITING`.
+    state: CachePadded<AtomicUsize>,
+    /// Readers inside, per shard.
+    readers: [CachePadded<AtomicUsize>; SHARDS],
     /// Writers waiting; the mutex also orders every change of the two
     /// flag bits and every wait on `changed`.
     writers_waiting: Mutex<usize>,
@@ -52,7 +69,8 @@ pub(crate) struct RwLock<T> {
 }
 
 // SAFETY: the value is handed out as `&T` to many threads (needs `Sync`)
-// or `&mut T` to one (needs `Send`); the state word makes those exclusive.
+// or `&mut T` to one (needs `Send`); the flags and the reader counts make
+// those exclusive.
 unsafe impl<T: Send + Sync> Sync for RwLock<T> {}
 // SAFETY: owning the lock owns the value.
 unsafe impl<T: Send> Send for RwLock<T> {}
@@ -60,69 +78,107 @@ unsafe impl<T: Send> Send for RwLock<T> {}
 impl<T> RwLock<T> {
     pub(crate) fn new(value: T) -> Self {
         RwLock {
-            state: AtomicUsize::new(0),
+            state: CachePadded::new(AtomicUsize::new(0)),
+            readers: std::array::from_fn(|_| CachePadded::new(AtomicUsize::new(0))),
             writers_waiting: Mutex::new(0),
             changed: Condvar::new(),
             value: UnsafeCell::new(value),
         }
     }
 
-    /// Counts one more reader if no writer holds or waits for the lock.
-    fn try_read(&self) -> bool {
+    /// Whether readers must stay out.
+    fn blocked(&self) -> bool {
         // Mutant for the loom check: a reader that ignores the writer
         // holding the lock reads the value while it is being replaced.
-        let blocked = if cfg!(weft_loom_mutant = "watch_value_read_ignores_writer") {
+        let flags = if cfg!(weft_loom_mutant = "watch_value_read_ignores_writer") {
             WAITING
         } else {
             WRITER | WAITING
         };
-        let mut state = self.state.load(Ordering::Relaxed);
-        while state & blocked == 0 {
-            match self.state.compare_exchange_weak(
-                state,
-                state + READER,
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return true,
-                Err(actual) => state = actual,
-            }
+        self.state.load(SeqCst) & flags != 0
+    }
+
+    /// Counts one more reader in `shard` if no writer holds or waits for
+    /// the lock. `locked`: the caller holds the mutex.
+    fn try_read(&self, shard: usize, locked: bool) -> bool {
+        if self.blocked() {
+            return false;
         }
+        self.readers[shard].fetch_add(1, SeqCst);
+        // Pairs with the writer's fence between setting `WAITING` and
+        // scanning the shards: of the two, at least one sees the other.
+        // Mutant for the loom check: without it, both can miss each other
+        // (the reader sees no flag, the writer sees an empty shard).
+        if !cfg!(weft_loom_mutant = "watch_value_read_skips_fence") {
+            fence(SeqCst);
+        }
+        if !self.blocked() {
+            return true;
+        }
+        // A writer arrived meanwhile: step back out.
+        self.leave(shard, locked);
         false
     }
 
-    /// Shared access; waits while a writer holds or waits for the lock.
-    pub(crate) fn read(&self) -> ReadGuard<'_, T> {
-        if !self.try_read() && !spin_until(|| self.try_read()) {
+    /// Uncounts a reader of `shard`, waking the writers if one waits.
+    fn leave(&self, shard: usize, locked: bool) {
+        self.readers[shard].fetch_sub(1, SeqCst);
+        // Pairs with the writer's fence: either it sees this shard
+        // emptied, or we see `WAITING` and wake it.
+        fence(SeqCst);
+        // Mutant for the loom check: a reader leaving does not wake the
+        // writer waiting for it.
+        let wakes = !cfg!(weft_loom_mutant = "watch_value_last_reader_skips_wake");
+        if wakes && self.state.load(SeqCst) & WAITING != 0 {
+            // Under the mutex, so the writer is either before its check
+            // (and sees this reader gone) or already waiting (and gets
+            // this notification).
+            if !locked {
+                drop(self.writers_waiting.lock());
+            }
+            self.changed.notify_all();
+        }
+    }
+
+    /// No reader inside and no writer holding the lock.
+    fn free(&self) -> bool {
+        self.state.load(SeqCst) & WRITER == 0
+            && self.readers.iter().all(|count| count.load(SeqCst) == 0)
+    }
+
+    /// Shared access, counted in `shard` (any number: it is taken modulo
+    /// the shard count; callers on one thread should name one shard);
+    /// waits while a writer holds or waits for the lock.
+    pub(crate) fn read(&self, shard: usize) -> ReadGuard<'_, T> {
+        let shard = shard % SHARDS;
+        if !self.try_read(shard, false) && !spin_until(|| self.try_read(shard, false)) {
             let mut waiting = self.writers_waiting.lock();
-            while !self.try_read() {
+            while !self.try_read(shard, true) {
                 self.changed.wait(&mut waiting);
             }
         }
-        ReadGuard { lock: self }
+        ReadGuard { lock: self, shard }
     }
 
     /// Exclusive access; waits for readers and other writers to leave.
     pub(crate) fn write(&self) -> WriteGuard<'_, T> {
         let mut waiting = self.writers_waiting.lock();
         *waiting += 1;
-        self.state.fetch_or(WAITING, Ordering::Relaxed);
+        self.state.fetch_or(WAITING, SeqCst);
+        // Flag, fence, scan; the readers count, fence, look (see above).
+        fence(SeqCst);
         loop {
-            spin_until(|| {
-                let state = self.state.load(Ordering::Relaxed);
-                state & WRITER == 0 && state < READER
-            });
-            let state = self.state.load(Ordering::Acquire);
-            if state & WRITER == 0 && state < READER {
+            spin_until(|| self.free());
+            if self.free() {
                 *waiting -= 1;
-                let mut next = state | WRITER;
+                let mut next = self.state.load(SeqCst) | WRITER;
                 if *waiting == 0 {
                     next &= !WAITING;
                 }
-                // No reader can enter while `WAITING` is set, and the flag
-                // bits only change under the mutex we hold: nothing else
-                // can change the word now.
-                self.state.store(next, Ordering::Relaxed);
+                // The flag bits only change under the mutex we hold, and
+                // readers only read them: nothing else can change the
+                // word now.
+                self.state.store(next, SeqCst);
                 break;
             }
             self.changed.wait(&mut waiting);
@@ -154,13 +210,15 @@ const SPINS: usize = 100;
 /// Shared access to the value; released on drop.
 pub(crate) struct ReadGuard<'a, T> {
     lock: &'a RwLock<T>,
+    /// The shard that counts this reader.
+    shard: usize,
 }
 
 impl<T> Deref for ReadGuard<'_, T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        // SAFETY: a read guard exists, so no writer does (the state counts
+        // SAFETY: a read guard exists, so no writer does (our shard counts
         // us as a reader until we drop).
         self.lock.value.with(|value| unsafe { &*value })
     }
@@ -168,17 +226,7 @@ impl<T> Deref for ReadGuard<'_, T> {
 
 impl<T> Drop for ReadGuard<'_, T> {
     fn drop(&mut self) {
-        let prev = self.lock.state.fetch_sub(READER, Ordering::Release);
-        // Mutant for the loom check: the last reader out does not wake the
-        // writer waiting for it.
-        let last_out_wakes = !cfg!(weft_loom_mutant = "watch_value_last_reader_skips_wake");
-        if last_out_wakes && prev & WAITING != 0 && prev >> 2 == 1 {
-            // The last reader out while a writer waits: take the mutex, so
-            // the writer is either before its check (and sees no reader)
-            // or already waiting (and gets this notification).
-            drop(self.lock.writers_waiting.lock());
-            self.lock.changed.notify_all();
-        }
+        self.lock.leave(self.shard, false);
     }
 }
 
@@ -207,7 +255,7 @@ impl<T> DerefMut for WriteGuard<'_, T> {
 impl<T> Drop for WriteGuard<'_, T> {
     fn drop(&mut self) {
         let waiting = self.lock.writers_waiting.lock();
-        self.lock.state.fetch_and(!WRITER, Ordering::Release);
+        self.lock.state.fetch_and(!WRITER, SeqCst);
         drop(waiting);
         self.lock.changed.notify_all();
     }
