@@ -187,9 +187,9 @@ fn spawn_from_outside_the_runtime() {
     });
 }
 
-/// On the multi-thread runtime a task that yields comes back at the next
-/// driver poll (every `event_interval` ticks), ahead of the tasks still
-/// queued: it does not wait for the whole queue to drain.
+/// On the multi-thread runtime a task that is the only one yielding comes
+/// back at the next driver poll (every `event_interval` ticks), ahead of
+/// the tasks still queued: it does not wait for the whole queue to drain.
 #[test]
 fn a_yielding_task_comes_back_at_the_next_driver_poll() {
     const QUEUED: usize = 1_000;

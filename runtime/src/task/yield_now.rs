@@ -3,12 +3,13 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// Yields to the scheduler: the task steps aside so that the other ready
-/// tasks of its thread run before it continues. On the current-thread
-/// runtime it waits for all of them; on the multi-thread runtime it waits
-/// at most until its worker next polls the I/O and timer drivers (every
-/// [`event_interval`](crate::runtime::Builder::event_interval) tasks), so
-/// a task that yields between rounds of work does not wait for a long
-/// queue to drain.
+/// tasks of its thread run before it continues. Tasks that yield together
+/// take turns after all of them. On the multi-thread runtime a task that
+/// is the only one yielding on its worker waits at most until the worker
+/// next polls the I/O and timer drivers (every
+/// [`event_interval`](crate::runtime::Builder::event_interval) tasks): a
+/// task that yields between rounds of work it hands to others does not
+/// wait for a long queue to drain.
 ///
 /// ```
 /// #[weft::main(flavor = "current_thread")]

@@ -323,23 +323,24 @@ impl Context {
         core
     }
 
-    /// Polls the driver without blocking, then puts the yielded tasks
-    /// back in line: a task that yields waits for the next driver poll
-    /// at the latest (every `event_interval` ticks), not for this
-    /// worker's whole queue to drain.
+    /// Polls the driver without blocking, then lets a lone yielded task
+    /// go next.
     fn poll_driver(&self, core: Box<Core>) -> Box<Core> {
         let handle = &*self.worker.handle;
         let mut core = self.with_parker(core, Parker::poll_driver);
         if core.has_surplus_work() {
             handle.notify_parked();
         }
-        // The first yielded task goes next, ahead of the queue, so a task
-        // that yields between rounds of work (a producer, a ticker) runs
-        // at least once per driver poll.
-        if core.lifo_slot.is_none() && !core.deferred.is_empty() {
-            core.lifo_slot = Some(core.deferred.remove(0));
+        // A lone yielded task goes next, ahead of the queue: a task that
+        // yields between rounds of work it hands to others (a producer,
+        // a ticker) runs at least once per driver poll instead of after
+        // everything it woke. Several yielded tasks are peers taking
+        // turns; they wait for the queue to drain, which keeps their
+        // round-robin cheap.
+        if core.deferred.len() == 1 && core.lifo_slot.is_none() {
+            core.lifo_slot = core.deferred.pop();
+            core.deferred_voluntary = 0;
         }
-        core.requeue_deferred(handle);
         core
     }
 
