@@ -56,13 +56,24 @@ fn main() {
 
     // The big write dominates the run time: short criterion windows keep
     // the whole binary within about three minutes.
-    let mut h = Harness::with_times("fs_process", Duration::from_millis(500), Duration::from_secs(2));
+    let mut h = Harness::with_times(
+        "fs_process",
+        Duration::from_millis(500),
+        Duration::from_secs(2),
+    );
 
     h.bench(
         "read_1000_small_files",
         &mut [
-            Runner::new("weft", || weft.block_on(weft.spawn(weft_read_many(small.clone()))).unwrap()),
-            Runner::new("tokio", || tokio.block_on(tokio.spawn(tokio_read_many(small.clone()))).unwrap()),
+            Runner::new("weft", || {
+                weft.block_on(weft.spawn(weft_read_many(small.clone())))
+                    .unwrap()
+            }),
+            Runner::new("tokio", || {
+                tokio
+                    .block_on(tokio.spawn(tokio_read_many(small.clone())))
+                    .unwrap()
+            }),
             Runner::new("smol", || {
                 let ex = smol.executor().clone();
                 smol.block_on(smol.spawn(smol_read_many(ex, small.clone())))
@@ -72,9 +83,18 @@ fn main() {
     h.bench(
         "small_reads_1mib",
         &mut [
-            Runner::new("weft", || weft.block_on(weft.spawn(weft_small_reads(one_mib.clone()))).unwrap()),
-            Runner::new("tokio", || tokio.block_on(tokio.spawn(tokio_small_reads(one_mib.clone()))).unwrap()),
-            Runner::new("smol", || smol.block_on(smol.spawn(smol_small_reads(one_mib.clone())))),
+            Runner::new("weft", || {
+                weft.block_on(weft.spawn(weft_small_reads(one_mib.clone())))
+                    .unwrap()
+            }),
+            Runner::new("tokio", || {
+                tokio
+                    .block_on(tokio.spawn(tokio_small_reads(one_mib.clone())))
+                    .unwrap()
+            }),
+            Runner::new("smol", || {
+                smol.block_on(smol.spawn(smol_small_reads(one_mib.clone())))
+            }),
         ],
     );
     h.bench(
@@ -82,20 +102,29 @@ fn main() {
         &mut [
             Runner::new("weft", || {
                 let (path, chunk) = (big.clone(), chunk.clone());
-                weft.block_on(weft.spawn(weft_big_write(path, chunk))).unwrap()
+                weft.block_on(weft.spawn(weft_big_write(path, chunk)))
+                    .unwrap()
             }),
             Runner::new("tokio", || {
                 let (path, chunk) = (big.clone(), chunk.clone());
-                tokio.block_on(tokio.spawn(tokio_big_write(path, chunk))).unwrap()
+                tokio
+                    .block_on(tokio.spawn(tokio_big_write(path, chunk)))
+                    .unwrap()
             }),
-            Runner::new("smol", || smol.block_on(smol.spawn(smol_big_write(big.clone(), chunk.clone())))),
+            Runner::new("smol", || {
+                smol.block_on(smol.spawn(smol_big_write(big.clone(), chunk.clone())))
+            }),
         ],
     );
     h.bench(
         "spawn_wait_200_true",
         &mut [
-            Runner::new("weft", || weft.block_on(weft.spawn(weft_children())).unwrap()),
-            Runner::new("tokio", || tokio.block_on(tokio.spawn(tokio_children())).unwrap()),
+            Runner::new("weft", || {
+                weft.block_on(weft.spawn(weft_children())).unwrap()
+            }),
+            Runner::new("tokio", || {
+                tokio.block_on(tokio.spawn(tokio_children())).unwrap()
+            }),
             Runner::new("smol", || {
                 let ex = smol.executor().clone();
                 smol.block_on(smol.spawn(smol_children(ex)))

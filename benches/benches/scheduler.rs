@@ -96,7 +96,9 @@ fn main() {
 fn weft_spawn_many_local(rt: &weft::runtime::Runtime) {
     rt.block_on(async {
         weft::spawn(async {
-            let tasks: Vec<_> = (0..SPAWN).map(|i| weft::spawn(async move { black_box(i) })).collect();
+            let tasks: Vec<_> = (0..SPAWN)
+                .map(|i| weft::spawn(async move { black_box(i) }))
+                .collect();
             for task in tasks {
                 task.await.unwrap();
             }
@@ -109,7 +111,9 @@ fn weft_spawn_many_local(rt: &weft::runtime::Runtime) {
 fn tokio_spawn_many_local(rt: &tokio::runtime::Runtime) {
     rt.block_on(async {
         tokio::spawn(async {
-            let tasks: Vec<_> = (0..SPAWN).map(|i| tokio::spawn(async move { black_box(i) })).collect();
+            let tasks: Vec<_> = (0..SPAWN)
+                .map(|i| tokio::spawn(async move { black_box(i) }))
+                .collect();
             for task in tasks {
                 task.await.unwrap();
             }
@@ -122,7 +126,9 @@ fn tokio_spawn_many_local(rt: &tokio::runtime::Runtime) {
 fn smol_spawn_many_local(rt: &SmolRuntime) {
     let ex = rt.executor().clone();
     rt.block_on(rt.spawn(async move {
-        let tasks: Vec<_> = (0..SPAWN).map(|i| ex.spawn(async move { black_box(i) })).collect();
+        let tasks: Vec<_> = (0..SPAWN)
+            .map(|i| ex.spawn(async move { black_box(i) }))
+            .collect();
         for task in tasks {
             task.await;
         }
@@ -133,7 +139,9 @@ fn smol_spawn_many_local(rt: &SmolRuntime) {
 
 fn weft_spawn_many_from_block_on(rt: &weft::runtime::Runtime) {
     rt.block_on(async {
-        let tasks: Vec<_> = (0..SPAWN).map(|i| weft::spawn(async move { black_box(i) })).collect();
+        let tasks: Vec<_> = (0..SPAWN)
+            .map(|i| weft::spawn(async move { black_box(i) }))
+            .collect();
         for task in tasks {
             task.await.unwrap();
         }
@@ -142,7 +150,9 @@ fn weft_spawn_many_from_block_on(rt: &weft::runtime::Runtime) {
 
 fn tokio_spawn_many_from_block_on(rt: &tokio::runtime::Runtime) {
     rt.block_on(async {
-        let tasks: Vec<_> = (0..SPAWN).map(|i| tokio::spawn(async move { black_box(i) })).collect();
+        let tasks: Vec<_> = (0..SPAWN)
+            .map(|i| tokio::spawn(async move { black_box(i) }))
+            .collect();
         for task in tasks {
             task.await.unwrap();
         }
@@ -152,7 +162,9 @@ fn tokio_spawn_many_from_block_on(rt: &tokio::runtime::Runtime) {
 fn smol_spawn_many_from_block_on(rt: &SmolRuntime) {
     let ex = rt.executor().clone();
     rt.block_on(async move {
-        let tasks: Vec<_> = (0..SPAWN).map(|i| ex.spawn(async move { black_box(i) })).collect();
+        let tasks: Vec<_> = (0..SPAWN)
+            .map(|i| ex.spawn(async move { black_box(i) }))
+            .collect();
         for task in tasks {
             task.await;
         }
@@ -162,7 +174,9 @@ fn smol_spawn_many_from_block_on(rt: &SmolRuntime) {
 // ---- spawn_many_remote_idle: 10 000 tasks spawned by a thread outside ----
 
 fn weft_spawn_many_remote(rt: &weft::runtime::Runtime) {
-    let tasks: Vec<_> = (0..SPAWN).map(|i| rt.spawn(async move { black_box(i) })).collect();
+    let tasks: Vec<_> = (0..SPAWN)
+        .map(|i| rt.spawn(async move { black_box(i) }))
+        .collect();
     rt.block_on(async {
         for task in tasks {
             task.await.unwrap();
@@ -171,7 +185,9 @@ fn weft_spawn_many_remote(rt: &weft::runtime::Runtime) {
 }
 
 fn tokio_spawn_many_remote(rt: &tokio::runtime::Runtime) {
-    let tasks: Vec<_> = (0..SPAWN).map(|i| rt.spawn(async move { black_box(i) })).collect();
+    let tasks: Vec<_> = (0..SPAWN)
+        .map(|i| rt.spawn(async move { black_box(i) }))
+        .collect();
     rt.block_on(async {
         for task in tasks {
             task.await.unwrap();
@@ -180,7 +196,9 @@ fn tokio_spawn_many_remote(rt: &tokio::runtime::Runtime) {
 }
 
 fn smol_spawn_many_remote(rt: &SmolRuntime) {
-    let tasks: Vec<_> = (0..SPAWN).map(|i| rt.spawn(async move { black_box(i) })).collect();
+    let tasks: Vec<_> = (0..SPAWN)
+        .map(|i| rt.spawn(async move { black_box(i) }))
+        .collect();
     rt.block_on(async {
         for task in tasks {
             task.await;
@@ -426,7 +444,9 @@ fn smol_chain(ex: Arc<smol::Executor<'static>>, done: async_channel::Sender<()>,
     if left == 0 {
         done.try_send(()).unwrap();
     } else {
-        ex.clone().spawn(async move { smol_chain(ex, done, left - 1) }).detach();
+        ex.clone()
+            .spawn(async move { smol_chain(ex, done, left - 1) })
+            .detach();
     }
 }
 
@@ -434,7 +454,9 @@ fn smol_chained_spawn(rt: &SmolRuntime) {
     let ex = rt.executor().clone();
     rt.block_on(async move {
         let (done, finished) = async_channel::bounded(1);
-        ex.clone().spawn(async move { smol_chain(ex, done, CHAIN) }).detach();
+        ex.clone()
+            .spawn(async move { smol_chain(ex, done, CHAIN) })
+            .detach();
         finished.recv().await.unwrap();
     });
 }

@@ -16,6 +16,7 @@
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
+use weft_benches::cases::{tokio_cases, weft_cases};
 use weft_benches::{tokio_runtime, weft_runtime, workers, Harness, Runner, SmolRuntime};
 
 /// Lock/unlock pairs in the uncontended mutex case.
@@ -56,16 +57,30 @@ fn main() {
     h.bench(
         "mutex_uncontended",
         &mut [
-            Runner::new("weft", || weft.block_on(weft.spawn(weft_mutex_uncontended())).unwrap()),
-            Runner::new("tokio", || tokio.block_on(tokio.spawn(tokio_mutex_uncontended())).unwrap()),
-            Runner::new("smol", || smol.block_on(smol.spawn(smol_mutex_uncontended()))),
+            Runner::new("weft", || {
+                weft.block_on(weft.spawn(weft_mutex_uncontended())).unwrap()
+            }),
+            Runner::new("tokio", || {
+                tokio
+                    .block_on(tokio.spawn(tokio_mutex_uncontended()))
+                    .unwrap()
+            }),
+            Runner::new("smol", || {
+                smol.block_on(smol.spawn(smol_mutex_uncontended()))
+            }),
         ],
     );
     h.bench(
         "mutex_contended",
         &mut [
-            Runner::new("weft", || weft.block_on(weft.spawn(weft_mutex_contended())).unwrap()),
-            Runner::new("tokio", || tokio.block_on(tokio.spawn(tokio_mutex_contended())).unwrap()),
+            Runner::new("weft", || {
+                weft.block_on(weft.spawn(weft_mutex_contended())).unwrap()
+            }),
+            Runner::new("tokio", || {
+                tokio
+                    .block_on(tokio.spawn(tokio_mutex_contended()))
+                    .unwrap()
+            }),
             Runner::new("smol", || {
                 let ex = smol.executor().clone();
                 smol.block_on(smol.spawn(smol_mutex_contended(ex)))
@@ -75,8 +90,12 @@ fn main() {
     h.bench(
         "semaphore_contended",
         &mut [
-            Runner::new("weft", || weft.block_on(weft.spawn(weft_semaphore())).unwrap()),
-            Runner::new("tokio", || tokio.block_on(tokio.spawn(tokio_semaphore())).unwrap()),
+            Runner::new("weft", || {
+                weft.block_on(weft.spawn(weft_semaphore())).unwrap()
+            }),
+            Runner::new("tokio", || {
+                tokio.block_on(tokio.spawn(tokio_semaphore())).unwrap()
+            }),
             Runner::new("smol", || {
                 let ex = smol.executor().clone();
                 smol.block_on(smol.spawn(smol_semaphore(ex)))
@@ -87,8 +106,15 @@ fn main() {
         h.bench(
             &format!("mpsc_bounded_{producers}p"),
             &mut [
-                Runner::new("weft", || weft.block_on(weft.spawn(weft_mpsc_bounded(producers))).unwrap()),
-                Runner::new("tokio", || tokio.block_on(tokio.spawn(tokio_mpsc_bounded(producers))).unwrap()),
+                Runner::new("weft", || {
+                    weft.block_on(weft.spawn(weft_mpsc_bounded(producers)))
+                        .unwrap()
+                }),
+                Runner::new("tokio", || {
+                    tokio
+                        .block_on(tokio.spawn(tokio_mpsc_bounded(producers)))
+                        .unwrap()
+                }),
                 Runner::new("smol", || {
                     let ex = smol.executor().clone();
                     smol.block_on(smol.spawn(smol_mpsc(ex, producers, Some(CAPACITY))))
@@ -100,9 +126,14 @@ fn main() {
         h.bench(
             &format!("mpsc_unbounded_{producers}p"),
             &mut [
-                Runner::new("weft", || weft.block_on(weft.spawn(weft_mpsc_unbounded(producers))).unwrap()),
+                Runner::new("weft", || {
+                    weft.block_on(weft.spawn(weft_mpsc_unbounded(producers)))
+                        .unwrap()
+                }),
                 Runner::new("tokio", || {
-                    tokio.block_on(tokio.spawn(tokio_mpsc_unbounded(producers))).unwrap()
+                    tokio
+                        .block_on(tokio.spawn(tokio_mpsc_unbounded(producers)))
+                        .unwrap()
                 }),
                 Runner::new("smol", || {
                     let ex = smol.executor().clone();
@@ -114,30 +145,52 @@ fn main() {
     h.bench(
         "oneshot",
         &mut [
-            Runner::new("weft", || weft.block_on(weft.spawn(weft_oneshot())).unwrap()),
-            Runner::new("tokio", || tokio.block_on(tokio.spawn(tokio_oneshot())).unwrap()),
+            Runner::new("weft", || {
+                weft.block_on(weft.spawn(weft_oneshot())).unwrap()
+            }),
+            Runner::new("tokio", || {
+                tokio.block_on(tokio.spawn(tokio_oneshot())).unwrap()
+            }),
             Runner::new("smol", || smol.block_on(smol.spawn(smol_oneshot()))),
         ],
     );
     h.bench(
         "notify_ping_pong",
         &mut [
-            Runner::new("weft", || weft.block_on(weft.spawn(weft_notify())).unwrap()),
-            Runner::new("tokio", || tokio.block_on(tokio.spawn(tokio_notify())).unwrap()),
+            Runner::new("weft", || {
+                weft.block_on(weft.spawn(weft_cases::notify_ping_pong(NOTIFY_ROUNDS)))
+                    .unwrap()
+            }),
+            Runner::new("tokio", || {
+                tokio
+                    .block_on(tokio.spawn(tokio_cases::notify_ping_pong(NOTIFY_ROUNDS)))
+                    .unwrap()
+            }),
         ],
     );
     h.bench(
         "watch_many_receivers",
         &mut [
-            Runner::new("weft", || weft.block_on(weft.spawn(weft_watch())).unwrap()),
-            Runner::new("tokio", || tokio.block_on(tokio.spawn(tokio_watch())).unwrap()),
+            Runner::new("weft", || {
+                weft.block_on(weft.spawn(weft_cases::watch_many_receivers(WATCHERS, WATCH_SENDS)))
+                    .unwrap()
+            }),
+            Runner::new("tokio", || {
+                tokio
+                    .block_on(tokio.spawn(tokio_cases::watch_many_receivers(WATCHERS, WATCH_SENDS)))
+                    .unwrap()
+            }),
         ],
     );
     h.bench(
         "broadcast_fan_out",
         &mut [
-            Runner::new("weft", || weft.block_on(weft.spawn(weft_broadcast())).unwrap()),
-            Runner::new("tokio", || tokio.block_on(tokio.spawn(tokio_broadcast())).unwrap()),
+            Runner::new("weft", || {
+                weft.block_on(weft.spawn(weft_broadcast())).unwrap()
+            }),
+            Runner::new("tokio", || {
+                tokio.block_on(tokio.spawn(tokio_broadcast())).unwrap()
+            }),
         ],
     );
     h.finish();
@@ -407,94 +460,6 @@ async fn smol_oneshot() {
         let (tx, rx) = async_channel::bounded(1);
         tx.try_send(i).unwrap();
         black_box(rx.recv().await.unwrap());
-    }
-}
-
-// ---- Notify: two tasks waking each other in turn ---------------------------
-
-async fn weft_notify() {
-    let ping = Arc::new(weft::sync::Notify::new());
-    let pong = Arc::new(weft::sync::Notify::new());
-    let (ping2, pong2) = (ping.clone(), pong.clone());
-    let other = weft::spawn(async move {
-        for _ in 0..NOTIFY_ROUNDS {
-            ping2.notified().await;
-            pong2.notify_one();
-        }
-    });
-    for _ in 0..NOTIFY_ROUNDS {
-        ping.notify_one();
-        pong.notified().await;
-    }
-    other.await.unwrap();
-}
-
-async fn tokio_notify() {
-    let ping = Arc::new(tokio::sync::Notify::new());
-    let pong = Arc::new(tokio::sync::Notify::new());
-    let (ping2, pong2) = (ping.clone(), pong.clone());
-    let other = tokio::spawn(async move {
-        for _ in 0..NOTIFY_ROUNDS {
-            ping2.notified().await;
-            pong2.notify_one();
-        }
-    });
-    for _ in 0..NOTIFY_ROUNDS {
-        ping.notify_one();
-        pong.notified().await;
-    }
-    other.await.unwrap();
-}
-
-// ---- watch: one sender, many receiving tasks -------------------------------
-
-async fn weft_watch() {
-    let (tx, rx) = weft::sync::watch::channel(0usize);
-    let tasks: Vec<_> = (0..WATCHERS)
-        .map(|_| {
-            let mut rx = rx.clone();
-            weft::spawn(async move {
-                while rx.changed().await.is_ok() {
-                    if *rx.borrow_and_update() == WATCH_SENDS {
-                        break;
-                    }
-                }
-            })
-        })
-        .collect();
-    drop(rx);
-    for v in 1..=WATCH_SENDS {
-        tx.send(v).unwrap();
-        weft::task::yield_now().await;
-    }
-    drop(tx);
-    for task in tasks {
-        task.await.unwrap();
-    }
-}
-
-async fn tokio_watch() {
-    let (tx, rx) = tokio::sync::watch::channel(0usize);
-    let tasks: Vec<_> = (0..WATCHERS)
-        .map(|_| {
-            let mut rx = rx.clone();
-            tokio::spawn(async move {
-                while rx.changed().await.is_ok() {
-                    if *rx.borrow_and_update() == WATCH_SENDS {
-                        break;
-                    }
-                }
-            })
-        })
-        .collect();
-    drop(rx);
-    for v in 1..=WATCH_SENDS {
-        tx.send(v).unwrap();
-        tokio::task::yield_now().await;
-    }
-    drop(tx);
-    for task in tasks {
-        task.await.unwrap();
     }
 }
 

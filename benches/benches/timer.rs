@@ -128,7 +128,9 @@ fn main() {
     h.finish();
 
     if std::env::args().any(|a| a == "--bench") && !std::env::args().any(|a| a == "--test") {
-        println!("## timer firing lateness: {LATENESS_SLEEPS} concurrent sleeps of 1-50 ms, {n} workers");
+        println!(
+            "## timer firing lateness: {LATENESS_SLEEPS} concurrent sleeps of 1-50 ms, {n} workers"
+        );
         println!();
         println!("| runtime | median | p99 | max |");
         println!("|---|---:|---:|---:|");
@@ -203,7 +205,11 @@ fn smol_baseline(rt: &SmolRuntime) {
 fn weft_timeout_ready(rt: &weft::runtime::Runtime) {
     rt.block_on(rt.spawn(async {
         for i in 0..TIMEOUTS {
-            black_box(weft::time::timeout(LIMIT, std::future::ready(i)).await.unwrap());
+            black_box(
+                weft::time::timeout(LIMIT, std::future::ready(i))
+                    .await
+                    .unwrap(),
+            );
         }
     }))
     .unwrap();
@@ -212,7 +218,11 @@ fn weft_timeout_ready(rt: &weft::runtime::Runtime) {
 fn tokio_timeout_ready(rt: &tokio::runtime::Runtime) {
     rt.block_on(rt.spawn(async {
         for i in 0..TIMEOUTS {
-            black_box(tokio::time::timeout(LIMIT, std::future::ready(i)).await.unwrap());
+            black_box(
+                tokio::time::timeout(LIMIT, std::future::ready(i))
+                    .await
+                    .unwrap(),
+            );
         }
     }))
     .unwrap();
@@ -230,8 +240,9 @@ fn smol_timeout_ready(rt: &SmolRuntime) {
 
 fn weft_sleep_many(rt: &weft::runtime::Runtime) {
     rt.block_on(rt.spawn(async {
-        let tasks: Vec<_> =
-            (0..SLEEPS).map(|_| weft::spawn(async { weft::time::sleep(Duration::from_millis(1)).await })).collect();
+        let tasks: Vec<_> = (0..SLEEPS)
+            .map(|_| weft::spawn(async { weft::time::sleep(Duration::from_millis(1)).await }))
+            .collect();
         for task in tasks {
             task.await.unwrap();
         }
@@ -241,8 +252,9 @@ fn weft_sleep_many(rt: &weft::runtime::Runtime) {
 
 fn tokio_sleep_many(rt: &tokio::runtime::Runtime) {
     rt.block_on(rt.spawn(async {
-        let tasks: Vec<_> =
-            (0..SLEEPS).map(|_| tokio::spawn(async { tokio::time::sleep(Duration::from_millis(1)).await })).collect();
+        let tasks: Vec<_> = (0..SLEEPS)
+            .map(|_| tokio::spawn(async { tokio::time::sleep(Duration::from_millis(1)).await }))
+            .collect();
         for task in tasks {
             task.await.unwrap();
         }
@@ -389,7 +401,12 @@ fn smol_lateness(rt: &SmolRuntime) -> Vec<Duration> {
 fn lateness_row(name: &str, mut late: Vec<Duration>) {
     late.sort_unstable();
     let at = |q: f64| late[((late.len() - 1) as f64 * q).round() as usize];
-    println!("| {name} | {:.3} ms | {:.3} ms | {:.3} ms |", ms(at(0.5)), ms(at(0.99)), ms(at(1.0)));
+    println!(
+        "| {name} | {:.3} ms | {:.3} ms | {:.3} ms |",
+        ms(at(0.5)),
+        ms(at(0.99)),
+        ms(at(1.0))
+    );
 }
 
 fn ms(d: Duration) -> f64 {

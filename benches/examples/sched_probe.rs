@@ -16,6 +16,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
+use weft_benches::cases;
 
 const SPAWN: usize = 10_000;
 const YIELD_TASKS: usize = 200;
@@ -67,7 +68,7 @@ fn tokio_rt(workers: usize) -> tokio::runtime::Runtime {
 /// The three cases, written once for both runtimes: `$spawn` spawns a
 /// task on the current runtime, `$yield` yields.
 macro_rules! cases {
-    ($module:ident, $rt:ty, $spawn:path, $yield:path, $mpsc:ident, $watch:ident, $notify:ty) => {
+    ($module:ident, $rt:ty, $spawn:path, $yield:path, $mpsc:ident) => {
         mod $module {
             use super::*;
 
@@ -101,7 +102,9 @@ macro_rules! cases {
                         })
                     })
                     .collect();
-                let tasks: Vec<_> = (0..SPAWN).map(|i| rt.spawn(async move { black_box(i) })).collect();
+                let tasks: Vec<_> = (0..SPAWN)
+                    .map(|i| rt.spawn(async move { black_box(i) }))
+                    .collect();
                 rt.block_on(async {
                     for task in tasks {
                         task.await.unwrap();
@@ -117,7 +120,9 @@ macro_rules! cases {
 
             pub(crate) fn from_block_on(rt: &$rt) {
                 rt.block_on(async {
-                    let tasks: Vec<_> = (0..SPAWN).map(|i| $spawn(async move { black_box(i) })).collect();
+                    let tasks: Vec<_> = (0..SPAWN)
+                        .map(|i| $spawn(async move { black_box(i) }))
+                        .collect();
                     for task in tasks {
                         task.await.unwrap();
                     }
@@ -169,68 +174,12 @@ macro_rules! cases {
                 });
             }
 
-            /// `WATCHERS` tasks wait on one watch channel while a task
-            /// sends `WATCH_SENDS` values, yielding after each.
-            pub(crate) fn watch(rt: &$rt) {
-                rt.block_on(async {
-                    $spawn(async {
-                        let (tx, rx) = $watch::channel(0usize);
-                        let tasks: Vec<_> = (0..WATCHERS)
-                            .map(|_| {
-                                let mut rx = rx.clone();
-                                $spawn(async move {
-                                    while rx.changed().await.is_ok() {
-                                        if *rx.borrow_and_update() == WATCH_SENDS {
-                                            break;
-                                        }
-                                    }
-                                })
-                            })
-                            .collect();
-                        drop(rx);
-                        for v in 1..=WATCH_SENDS {
-                            tx.send(v).unwrap();
-                            $yield().await;
-                        }
-                        drop(tx);
-                        for task in tasks {
-                            task.await.unwrap();
-                        }
-                    })
-                    .await
-                    .unwrap();
-                });
-            }
-
-            /// Two tasks take turns through a pair of `Notify`s,
-            /// `NOTIFY_ROUNDS` times.
-            pub(crate) fn notify(rt: &$rt) {
-                rt.block_on(async {
-                    $spawn(async {
-                        let ping = Arc::new(<$notify>::new());
-                        let pong = Arc::new(<$notify>::new());
-                        let (ping2, pong2) = (ping.clone(), pong.clone());
-                        let other = $spawn(async move {
-                            for _ in 0..NOTIFY_ROUNDS {
-                                ping2.notified().await;
-                                pong2.notify_one();
-                            }
-                        });
-                        for _ in 0..NOTIFY_ROUNDS {
-                            ping.notify_one();
-                            pong.notified().await;
-                        }
-                        other.await.unwrap();
-                    })
-                    .await
-                    .unwrap();
-                });
-            }
-
             pub(crate) fn spawn_local(rt: &$rt) {
                 rt.block_on(async {
                     $spawn(async {
-                        let tasks: Vec<_> = (0..SPAWN).map(|i| $spawn(async move { black_box(i) })).collect();
+                        let tasks: Vec<_> = (0..SPAWN)
+                            .map(|i| $spawn(async move { black_box(i) }))
+                            .collect();
                         for task in tasks {
                             task.await.unwrap();
                         }
@@ -243,13 +192,23 @@ macro_rules! cases {
     };
 }
 
-cases!(weft_cases, weft::runtime::Runtime, weft::spawn, weft::task::yield_now, weft_mpsc, weft_watch, weft::sync::Notify);
-cases!(tokio_cases, tokio::runtime::Runtime, tokio::spawn, tokio::task::yield_now, tokio_mpsc, tokio_watch, tokio::sync::Notify);
+cases!(
+    weft_cases,
+    weft::runtime::Runtime,
+    weft::spawn,
+    weft::task::yield_now,
+    weft_mpsc
+);
+cases!(
+    tokio_cases,
+    tokio::runtime::Runtime,
+    tokio::spawn,
+    tokio::task::yield_now,
+    tokio_mpsc
+);
 
 use tokio::sync::mpsc as tokio_mpsc;
-use tokio::sync::watch as tokio_watch;
 use weft::sync::mpsc as weft_mpsc;
-use weft::sync::watch as weft_watch;
 
 /// A sender or receiver of either channel shape.
 #[derive(Clone)]
@@ -260,7 +219,11 @@ enum Either<B, U> {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let case = args.first().map(String::as_str).unwrap_or("yield_many").to_owned();
+    let case = args
+        .first()
+        .map(String::as_str)
+        .unwrap_or("yield_many")
+        .to_owned();
     let runtime = args.get(1).map(String::as_str).unwrap_or("weft").to_owned();
     let iterations: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20);
     let workers = weft_benches::workers();
@@ -277,8 +240,17 @@ fn main() {
                 "mpsc_bounded_10p" => Box::new(move || weft_cases::mpsc(&rt, 10, Some(CAPACITY))),
                 "mpsc_unbounded_1p" => Box::new(move || weft_cases::mpsc(&rt, 1, None)),
                 "mpsc_unbounded_10p" => Box::new(move || weft_cases::mpsc(&rt, 10, None)),
-                "watch" => Box::new(move || weft_cases::watch(&rt)),
-                "notify" => Box::new(move || weft_cases::notify(&rt)),
+                "watch" => Box::new(move || {
+                    rt.block_on(rt.spawn(cases::weft_cases::watch_many_receivers(
+                        WATCHERS,
+                        WATCH_SENDS,
+                    )))
+                    .unwrap()
+                }),
+                "notify" => Box::new(move || {
+                    rt.block_on(rt.spawn(cases::weft_cases::notify_ping_pong(NOTIFY_ROUNDS)))
+                        .unwrap()
+                }),
                 other => panic!("unknown case {other}"),
             }
         }
@@ -293,8 +265,17 @@ fn main() {
                 "mpsc_bounded_10p" => Box::new(move || tokio_cases::mpsc(&rt, 10, Some(CAPACITY))),
                 "mpsc_unbounded_1p" => Box::new(move || tokio_cases::mpsc(&rt, 1, None)),
                 "mpsc_unbounded_10p" => Box::new(move || tokio_cases::mpsc(&rt, 10, None)),
-                "watch" => Box::new(move || tokio_cases::watch(&rt)),
-                "notify" => Box::new(move || tokio_cases::notify(&rt)),
+                "watch" => Box::new(move || {
+                    rt.block_on(rt.spawn(cases::tokio_cases::watch_many_receivers(
+                        WATCHERS,
+                        WATCH_SENDS,
+                    )))
+                    .unwrap()
+                }),
+                "notify" => Box::new(move || {
+                    rt.block_on(rt.spawn(cases::tokio_cases::notify_ping_pong(NOTIFY_ROUNDS)))
+                        .unwrap()
+                }),
                 other => panic!("unknown case {other}"),
             }
         }
@@ -337,7 +318,10 @@ fn main() {
 
 /// CPU time used so far by every thread of this process.
 fn cpu_time() -> std::time::Duration {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a valid, writable timespec for the whole call.
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
     assert_eq!(rc, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed");

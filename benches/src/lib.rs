@@ -15,6 +15,7 @@
 //! | `WEFT_BENCH_ROUNDS` | timed rounds per case in the summary | 15 |
 //! | `WEFT_BENCH_SUMMARY_ONLY` | set to `1` to skip criterion's own runs (profiling) | unset |
 
+pub mod cases;
 mod harness;
 mod smol_rt;
 

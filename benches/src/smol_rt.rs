@@ -49,7 +49,11 @@ impl SmolRuntime {
                     .expect("starting a smol worker thread")
             })
             .collect();
-        SmolRuntime { executor, stop: Some(stop), threads }
+        SmolRuntime {
+            executor,
+            stop: Some(stop),
+            threads,
+        }
     }
 
     /// The shared executor, for tasks that spawn more tasks.
@@ -84,6 +88,8 @@ impl Drop for SmolRuntime {
 
 impl fmt::Debug for SmolRuntime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SmolRuntime").field("workers", &self.threads.len()).finish()
+        f.debug_struct("SmolRuntime")
+            .field("workers", &self.threads.len())
+            .finish()
     }
 }

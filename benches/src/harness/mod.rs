@@ -27,13 +27,18 @@ impl<'a> Runner<'a> {
     /// A runner named `name` that runs one iteration of the workload when
     /// `run` is called.
     pub fn new(name: &'static str, run: impl FnMut() + 'a) -> Runner<'a> {
-        Runner { name, run: Box::new(run) }
+        Runner {
+            name,
+            run: Box::new(run),
+        }
     }
 }
 
 impl std::fmt::Debug for Runner<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runner").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("Runner")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -211,9 +216,17 @@ impl Harness {
             }
         }
         let medians_of = |samples: &mut [Vec<Duration>]| -> Vec<(&'static str, Duration)> {
-            selected.iter().zip(samples.iter_mut()).map(|(&i, t)| (runners[i].name, median(t))).collect()
+            selected
+                .iter()
+                .zip(samples.iter_mut())
+                .map(|(&i, t)| (runners[i].name, median(t)))
+                .collect()
         };
-        let row = Row { case: case.to_owned(), medians: medians_of(&mut times), cpu: medians_of(&mut cpu) };
+        let row = Row {
+            case: case.to_owned(),
+            medians: medians_of(&mut times),
+            cpu: medians_of(&mut cpu),
+        };
         eprintln!("summary {}: {}", row.case, row.describe());
         self.rows.push(row);
     }
@@ -265,7 +278,10 @@ fn get(values: &[(&'static str, Duration)], name: &str) -> Option<Duration> {
 }
 
 fn describe(values: &[(&'static str, Duration)]) -> String {
-    let mut out: Vec<String> = values.iter().map(|(n, d)| format!("{n} {}", fmt_time(Some(*d)))).collect();
+    let mut out: Vec<String> = values
+        .iter()
+        .map(|(n, d)| format!("{n} {}", fmt_time(Some(*d))))
+        .collect();
     let w = get(values, "weft");
     for other in ["tokio", "smol"] {
         if get(values, other).is_some() {
@@ -277,13 +293,20 @@ fn describe(values: &[(&'static str, Duration)]) -> String {
 
 impl Row {
     fn describe(&self) -> String {
-        format!("wall: {}; cpu: {}", describe(&self.medians), describe(&self.cpu))
+        format!(
+            "wall: {}; cpu: {}",
+            describe(&self.medians),
+            describe(&self.cpu)
+        )
     }
 }
 
 /// CPU time used so far by every thread of this process.
 fn process_cpu_time() -> Duration {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: `ts` is a valid, writable timespec for the duration of the
     // call, and CLOCK_PROCESS_CPUTIME_ID is a clock every Linux and BSD
     // kernel provides.

@@ -38,7 +38,10 @@ fn process_cpu_time_advances_while_this_thread_works() {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let mut x = 0u64;
     while process_cpu_time() < start + Duration::from_millis(2) {
-        assert!(std::time::Instant::now() < deadline, "process CPU time did not advance");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "process CPU time did not advance"
+        );
         x = std::hint::black_box(x.wrapping_add(1));
     }
     assert!(process_cpu_time() >= start);

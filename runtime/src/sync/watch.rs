@@ -35,18 +35,19 @@
 //! not lost.
 
 use std::fmt;
-use crossbeam_utils::CachePadded;
 use std::future::poll_fn;
-use std::task::{ready, Poll};
 use std::ops::Deref;
 use std::pin::pin;
+use std::task::{ready, Poll};
+
+use crossbeam_utils::CachePadded;
+use weft_scheduler::coop;
 
 use crate::loom::sync::atomic::{AtomicUsize, Ordering};
 use crate::loom::sync::Arc;
 use crate::sync::notify::Notify;
 use crate::sync::util::blocking_rwlock::{ReadGuard, RwLock};
 use crate::sync::util::coop::cooperative;
-use weft_scheduler::coop;
 
 /// Error types of the watch channel.
 pub mod error {
@@ -550,8 +551,9 @@ async fn changed_inner<T>(
     charge: bool,
 ) -> Result<(), RecvError> {
     let mut shard = shard(*seen);
-    // Whether the next registration may move on when its shard's lock is
-    // held; only the first: later ones wait, so the loop is bounded.
+    // Whether a registration may still move to another shard when its
+    // shard's lock is held: once only, then it waits for the lock, so
+    // the loop is bounded.
     let mut may_move = true;
     loop {
         // `notified()` records how many `notify_waiters` calls happened so

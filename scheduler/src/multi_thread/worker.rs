@@ -326,10 +326,9 @@ impl Context {
     /// Polls the driver without blocking, then lets a lone yielded task
     /// go next.
     fn poll_driver(&self, core: Box<Core>) -> Box<Core> {
-        let handle = &*self.worker.handle;
         let mut core = self.with_parker(core, Parker::poll_driver);
         if core.has_surplus_work() {
-            handle.notify_parked();
+            self.worker.handle.notify_parked();
         }
         // A lone yielded task goes next, ahead of the queue: a task that
         // yields between rounds of work it hands to others (a producer,
