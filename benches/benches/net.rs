@@ -12,8 +12,9 @@
 //!
 //! * `echo_<C>c_<S>`: `C` connections on one runtime, each sending a
 //!   message of `S` bytes and reading the echo back, over and over; the
-//!   echo server runs on the same runtime. Connections are made once and
-//!   reused, so this measures steady-state I/O, not connection setup.
+//!   echo server runs on the same runtime. Connections and their buffers
+//!   are made once and reused, so this measures steady-state I/O, not
+//!   connection setup or the allocator.
 //! * `accept`: connections made and accepted as fast as possible (each
 //!   closed with a reset, so no `TIME_WAIT` piles up over the run).
 //! * `hyper_hello`: hyper's HTTP/1.1 server on the runtime under test,
@@ -75,7 +76,7 @@ const ACCEPT_CLIENTS: usize = 8;
 const HTTP_CONNECTIONS: usize = 32;
 const HTTP_REQUESTS: usize = 8;
 /// Extra rounds for the latency table.
-const LATENCY_ROUNDS: usize = 5;
+const LATENCY_ROUNDS: usize = 15;
 
 /// The same code for both runtimes: weft's API mirrors tokio's, so the
 /// module body is written once with `$rt` standing for the crate.
@@ -88,8 +89,19 @@ macro_rules! runtime_impl {
             use $rt::io::{AsyncReadExt, AsyncWriteExt};
             use $rt::net::{TcpListener, TcpStream};
 
-            /// Starts an echo server and makes `n` connections to it.
-            pub(crate) async fn echo_setup(n: usize) -> Vec<TcpStream> {
+            /// One client connection of an echo case, with its buffers:
+            /// made once and reused by every iteration, so an iteration
+            /// measures I/O rather than the allocator.
+            pub(crate) struct Client {
+                stream: TcpStream,
+                out: Vec<u8>,
+                back: Vec<u8>,
+                times: Vec<u64>,
+            }
+
+            /// Starts an echo server and makes `n` connections to it, each
+            /// with buffers for `message`-byte round trips.
+            pub(crate) async fn echo_setup(n: usize, message: usize) -> Vec<Client> {
                 let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
                 let addr = listener.local_addr().unwrap();
                 $rt::spawn(async move {
@@ -109,51 +121,53 @@ macro_rules! runtime_impl {
                         });
                     }
                 });
-                let mut streams = Vec::with_capacity(n);
+                let mut clients = Vec::with_capacity(n);
                 for _ in 0..n {
                     let stream = TcpStream::connect(addr).await.unwrap();
                     stream.set_nodelay(true).unwrap();
-                    streams.push(stream);
+                    clients.push(Client {
+                        stream,
+                        out: vec![7u8; message],
+                        back: vec![0u8; message],
+                        times: Vec::new(),
+                    });
                 }
-                streams
+                clients
             }
 
-            /// Every connection does `rounds` round trips of `message`
-            /// bytes at once; returns the connections and, if `record`,
-            /// every round-trip time in nanoseconds.
+            /// Every connection does `rounds` round trips of its message
+            /// at once; returns the connections and, if `record`, every
+            /// round-trip time in nanoseconds.
             pub(crate) async fn echo(
-                streams: Vec<TcpStream>,
-                message: usize,
+                clients: Vec<Client>,
                 rounds: usize,
                 record: bool,
-            ) -> (Vec<TcpStream>, Vec<u64>) {
-                let tasks: Vec<_> = streams
+            ) -> (Vec<Client>, Vec<u64>) {
+                let tasks: Vec<_> = clients
                     .into_iter()
-                    .map(|mut stream| {
+                    .map(|mut client| {
                         $rt::spawn(async move {
-                            let out = vec![7u8; message];
-                            let mut back = vec![0u8; message];
-                            let mut times = Vec::with_capacity(if record { rounds } else { 0 });
+                            client.times.clear();
                             for _ in 0..rounds {
                                 let start = Instant::now();
-                                stream.write_all(&out).await.unwrap();
-                                stream.read_exact(&mut back).await.unwrap();
+                                client.stream.write_all(&client.out).await.unwrap();
+                                client.stream.read_exact(&mut client.back).await.unwrap();
                                 if record {
-                                    times.push(start.elapsed().as_nanos() as u64);
+                                    client.times.push(start.elapsed().as_nanos() as u64);
                                 }
                             }
-                            (stream, times)
+                            client
                         })
                     })
                     .collect();
-                let mut streams = Vec::with_capacity(tasks.len());
+                let mut clients = Vec::with_capacity(tasks.len());
                 let mut times = Vec::new();
                 for task in tasks {
-                    let (stream, t) = task.await.unwrap();
-                    streams.push(stream);
-                    times.extend(t);
+                    let client = task.await.unwrap();
+                    times.extend_from_slice(&client.times);
+                    clients.push(client);
                 }
-                (streams, times)
+                (clients, times)
             }
 
             pub(crate) async fn accept_listener() -> std::sync::Arc<TcpListener> {
@@ -348,6 +362,9 @@ fn main() {
     let weft = weft_runtime(n);
     let tokio = tokio_runtime(n);
     let mut h = Harness::with_times("net", Duration::from_millis(500), Duration::from_secs(2));
+    // An iteration takes a few milliseconds and ends with its slowest
+    // connection, so single rounds scatter: take many.
+    h.default_rounds(101);
     let args: Vec<String> = std::env::args().collect();
     let bench_mode = args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test");
     let filter = args.iter().skip(1).find(|a| !a.starts_with('-')).cloned();
@@ -358,21 +375,21 @@ fn main() {
         if !wanted(case.name) {
             continue;
         }
-        let weft_conns = RefCell::new(Some(weft.block_on(weft_side::echo_setup(case.connections))));
+        let weft_conns = RefCell::new(Some(weft.block_on(weft_side::echo_setup(case.connections, case.message))));
         let tokio_conns = RefCell::new(Some(
-            tokio.block_on(tokio_side::echo_setup(case.connections)),
+            tokio.block_on(tokio_side::echo_setup(case.connections, case.message)),
         ));
         let weft_run = |record: bool| {
             let streams = weft_conns.borrow_mut().take().unwrap();
             let (streams, times) =
-                weft.block_on(weft_side::echo(streams, case.message, case.rounds, record));
+                weft.block_on(weft_side::echo(streams, case.rounds, record));
             *weft_conns.borrow_mut() = Some(streams);
             times
         };
         let tokio_run = |record: bool| {
             let streams = tokio_conns.borrow_mut().take().unwrap();
             let (streams, times) =
-                tokio.block_on(tokio_side::echo(streams, case.message, case.rounds, record));
+                tokio.block_on(tokio_side::echo(streams, case.rounds, record));
             *tokio_conns.borrow_mut() = Some(streams);
             times
         };
@@ -457,3 +474,4 @@ fn main() {
         println!();
     }
 }
+

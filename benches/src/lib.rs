@@ -12,8 +12,9 @@
 //! | variable | meaning | default |
 //! |---|---|---|
 //! | `WEFT_BENCH_WORKERS` | worker threads of every runtime | 2 |
-//! | `WEFT_BENCH_ROUNDS` | timed rounds per case in the summary | 15 |
+//! | `WEFT_BENCH_ROUNDS` | timed rounds per case in the summary | 15 (net: 101) |
 //! | `WEFT_BENCH_SUMMARY_ONLY` | set to `1` to skip criterion's own runs (profiling) | unset |
+//! | `WEFT_BENCH_DUMP` | set to print each runner's quantiles per case | unset |
 
 pub mod cases;
 mod harness;

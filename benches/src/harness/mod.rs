@@ -68,7 +68,12 @@ pub struct Harness {
     mode: Mode,
     filter: Option<String>,
     exact: bool,
-    rounds: usize,
+    /// Summary rounds per case from `WEFT_BENCH_ROUNDS`, which wins over
+    /// `default_rounds`.
+    rounds_from_env: Option<usize>,
+    /// Summary rounds per case otherwise: [`DEFAULT_ROUNDS`] unless the
+    /// binary set its own with [`Harness::default_rounds`].
+    default_rounds: usize,
     summary_only: bool,
     rows: Vec<Row>,
 }
@@ -79,7 +84,7 @@ impl std::fmt::Debug for Harness {
             .field("title", &self.title)
             .field("mode", &self.mode)
             .field("filter", &self.filter)
-            .field("rounds", &self.rounds)
+            .field("rounds", &self.rounds())
             .finish_non_exhaustive()
     }
 }
@@ -91,6 +96,10 @@ struct Row {
     /// Median process CPU time per iteration, per runtime.
     cpu: Vec<(&'static str, Duration)>,
 }
+
+/// Summary rounds per case unless the binary or `WEFT_BENCH_ROUNDS` says
+/// otherwise.
+const DEFAULT_ROUNDS: usize = 15;
 
 /// Criterion options that take a value: the filter is the first argument
 /// that is neither an option nor such a value.
@@ -149,11 +158,10 @@ impl Harness {
                 break;
             }
         }
-        let rounds = std::env::var("WEFT_BENCH_ROUNDS")
+        let rounds_from_env = std::env::var("WEFT_BENCH_ROUNDS")
             .ok()
             .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|&n| n > 0)
-            .unwrap_or(15);
+            .filter(|&n| n > 0);
         let summary_only = std::env::var("WEFT_BENCH_SUMMARY_ONLY").is_ok_and(|v| v == "1");
         let criterion = Criterion::default()
             .sample_size(10)
@@ -166,10 +174,22 @@ impl Harness {
             mode,
             filter,
             exact: has("--exact"),
-            rounds,
+            rounds_from_env,
+            default_rounds: DEFAULT_ROUNDS,
             summary_only,
             rows: Vec::new(),
         }
+    }
+
+    /// Sets the number of summary rounds per case for a binary whose
+    /// iterations are short or noisy; `WEFT_BENCH_ROUNDS` still wins.
+    pub fn default_rounds(&mut self, rounds: usize) -> &mut Harness {
+        self.default_rounds = rounds.max(1);
+        self
+    }
+
+    fn rounds(&self) -> usize {
+        self.rounds_from_env.unwrap_or(self.default_rounds)
     }
 
     fn selected(&self, id: &str) -> bool {
@@ -203,9 +223,9 @@ impl Harness {
         for &i in &selected {
             (runners[i].run)();
         }
-        let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(self.rounds); selected.len()];
-        let mut cpu: Vec<Vec<Duration>> = vec![Vec::with_capacity(self.rounds); selected.len()];
-        for round in 0..self.rounds {
+        let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(self.rounds()); selected.len()];
+        let mut cpu: Vec<Vec<Duration>> = vec![Vec::with_capacity(self.rounds()); selected.len()];
+        for round in 0..self.rounds() {
             for k in 0..selected.len() {
                 let slot = (round + k) % selected.len();
                 let cpu_start = process_cpu_time();
@@ -213,6 +233,11 @@ impl Harness {
                 (runners[selected[slot]].run)();
                 times[slot].push(start.elapsed());
                 cpu[slot].push(process_cpu_time().saturating_sub(cpu_start));
+            }
+        }
+        if std::env::var_os("WEFT_BENCH_DUMP").is_some() {
+            for (&i, t) in selected.iter().zip(&times) {
+                eprintln!("spread {case} {}: {}", runners[i].name, spread(t));
             }
         }
         let medians_of = |samples: &mut [Vec<Duration>]| -> Vec<(&'static str, Duration)> {
@@ -242,7 +267,9 @@ impl Harness {
         println!();
         println!(
             "## {} summary: {} workers, median of {} rounds, time per iteration",
-            self.title, workers, self.rounds
+            self.title,
+            workers,
+            self.rounds()
         );
         println!();
         print_table(&self.rows, |r| &r.medians);
@@ -315,6 +342,21 @@ fn process_cpu_time() -> Duration {
         return Duration::ZERO;
     }
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// The quantiles of `times` (min, p10, p25, p50, p75, p90, max), for
+/// telling a shifted distribution from a few slow rounds.
+fn spread(times: &[Duration]) -> String {
+    let mut sorted = times.to_vec();
+    sorted.sort_unstable();
+    [("min", 0.0), ("p10", 0.1), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p90", 0.9), ("max", 1.0)]
+        .iter()
+        .map(|&(name, q)| {
+            let index = ((sorted.len() - 1) as f64 * q).round() as usize;
+            format!("{name} {}", fmt_time(sorted.get(index).copied()))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn median(times: &mut [Duration]) -> Duration {

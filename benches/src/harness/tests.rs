@@ -1,4 +1,4 @@
-use super::{fmt_ratio, fmt_time, median, process_cpu_time};
+use super::{fmt_ratio, fmt_time, median, process_cpu_time, spread, Harness, DEFAULT_ROUNDS};
 use std::time::Duration;
 
 #[test]
@@ -45,4 +45,26 @@ fn process_cpu_time_advances_while_this_thread_works() {
         x = std::hint::black_box(x.wrapping_add(1));
     }
     assert!(process_cpu_time() >= start);
+}
+
+#[test]
+fn spread_lists_the_quantiles_in_order() {
+    let t: Vec<Duration> = (1..=11).rev().map(Duration::from_millis).collect();
+    assert_eq!(
+        spread(&t),
+        "min 1.000 ms, p10 2.000 ms, p25 4.000 ms, p50 6.000 ms, p75 9.000 ms, p90 10.000 ms, max 11.000 ms"
+    );
+}
+
+#[test]
+fn a_binary_default_for_rounds_yields_to_the_environment() {
+    let mut h = Harness::new("rounds");
+    h.rounds_from_env = None;
+    assert_eq!(h.rounds(), DEFAULT_ROUNDS);
+    h.default_rounds(0);
+    assert_eq!(h.rounds(), 1, "at least one round");
+    h.default_rounds(101);
+    assert_eq!(h.rounds(), 101);
+    h.rounds_from_env = Some(9);
+    assert_eq!(h.rounds(), 9, "WEFT_BENCH_ROUNDS wins");
 }
