@@ -375,21 +375,21 @@ fn main() {
         if !wanted(case.name) {
             continue;
         }
-        let weft_conns = RefCell::new(Some(weft.block_on(weft_side::echo_setup(case.connections, case.message))));
+        let weft_conns = RefCell::new(Some(
+            weft.block_on(weft_side::echo_setup(case.connections, case.message)),
+        ));
         let tokio_conns = RefCell::new(Some(
             tokio.block_on(tokio_side::echo_setup(case.connections, case.message)),
         ));
         let weft_run = |record: bool| {
             let streams = weft_conns.borrow_mut().take().unwrap();
-            let (streams, times) =
-                weft.block_on(weft_side::echo(streams, case.rounds, record));
+            let (streams, times) = weft.block_on(weft_side::echo(streams, case.rounds, record));
             *weft_conns.borrow_mut() = Some(streams);
             times
         };
         let tokio_run = |record: bool| {
             let streams = tokio_conns.borrow_mut().take().unwrap();
-            let (streams, times) =
-                tokio.block_on(tokio_side::echo(streams, case.rounds, record));
+            let (streams, times) = tokio.block_on(tokio_side::echo(streams, case.rounds, record));
             *tokio_conns.borrow_mut() = Some(streams);
             times
         };
@@ -474,4 +474,3 @@ fn main() {
         println!();
     }
 }
-

@@ -12,6 +12,12 @@
 //! use none). On a loaded machine the wall-clock time includes waiting for
 //! a core while the CPU time does not, so the CPU ratio is the steadier of
 //! the two; it also charges a runtime for workers that spin while idle.
+//!
+//! It also pairs the runtimes round by round: weft's wall time over each
+//! other runtime's in the same round, whose median comes with a 95%
+//! interval (the sign test's, which assumes nothing about the
+//! distribution). An interval that straddles 1.00x says the runtimes are
+//! not told apart by this run; one wholly below says weft is faster.
 
 use criterion::Criterion;
 use std::time::{Duration, Instant};
@@ -95,6 +101,9 @@ struct Row {
     medians: Vec<(&'static str, Duration)>,
     /// Median process CPU time per iteration, per runtime.
     cpu: Vec<(&'static str, Duration)>,
+    /// weft's wall time over each other runtime's, round by round: the
+    /// median of those ratios and its 95% interval.
+    paired: Vec<(&'static str, Option<PairedRatio>)>,
 }
 
 /// Summary rounds per case unless the binary or `WEFT_BENCH_ROUNDS` says
@@ -240,6 +249,18 @@ impl Harness {
                 eprintln!("spread {case} {}: {}", runners[i].name, spread(t));
             }
         }
+        let weft = selected.iter().position(|&i| runners[i].name == "weft");
+        let paired = selected
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| Some(k) != weft)
+            .map(|(k, &i)| {
+                (
+                    runners[i].name,
+                    weft.and_then(|w| paired_ratio(&times[w], &times[k])),
+                )
+            })
+            .collect();
         let medians_of = |samples: &mut [Vec<Duration>]| -> Vec<(&'static str, Duration)> {
             selected
                 .iter()
@@ -251,6 +272,7 @@ impl Harness {
             case: case.to_owned(),
             medians: medians_of(&mut times),
             cpu: medians_of(&mut cpu),
+            paired,
         };
         eprintln!("summary {}: {}", row.case, row.describe());
         self.rows.push(row);
@@ -276,7 +298,87 @@ impl Harness {
         println!("Process CPU time per iteration (all threads), median:");
         println!();
         print_table(&self.rows, |r| &r.cpu);
+        println!("weft's wall time over the other runtime's in the same round: median and 95% interval of the median:");
+        println!();
+        println!("| case | weft/tokio | weft/smol |");
+        println!("|---|---:|---:|");
+        for row in &self.rows {
+            let cell = |name: &str| {
+                row.paired
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .and_then(|(_, p)| p.as_ref())
+                    .map_or_else(|| "—".to_owned(), PairedRatio::describe)
+            };
+            println!("| {} | {} | {} |", row.case, cell("tokio"), cell("smol"));
+        }
+        println!();
     }
+}
+
+/// The median of per-round ratios, with a 95% confidence interval for it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct PairedRatio {
+    median: f64,
+    /// `None` with fewer than 6 rounds, too few for a 95% interval.
+    interval: Option<(f64, f64)>,
+}
+
+impl PairedRatio {
+    fn describe(&self) -> String {
+        match self.interval {
+            Some((low, high)) => format!("{:.3}x [{low:.3}, {high:.3}]", self.median),
+            None => format!("{:.3}x", self.median),
+        }
+    }
+}
+
+/// The ratios `a[i] / b[i]` of the rounds both runners ran, their median,
+/// and the distribution-free 95% interval of that median: the sorted
+/// ratios at ranks `k` and `n + 1 - k` (see [`sign_test_rank`]). Pairing by round cancels load that
+/// lasted about a round, which per-runner medians only average out.
+/// The largest rank `k` (1-based; 0 if none) such that at most 2.5% of
+/// the time `k` or more of `n` samples fall below the true median: the
+/// lower end of the median's 95% interval is the `k`-th smallest sample,
+/// the upper end the `k`-th largest. Exact binomial tail up to 1000
+/// samples (where `0.5^n` is still a normal float), the normal
+/// approximation beyond.
+fn sign_test_rank(n: usize) -> usize {
+    if n > 1000 {
+        return ((n as f64 - 1.96 * (n as f64).sqrt()) / 2.0).floor() as usize;
+    }
+    // P(X <= j) for X ~ Binomial(n, 1/2), j = 0, 1, ...
+    let mut pmf = 0.5f64.powi(n as i32);
+    let mut tail = pmf;
+    let mut k = 0;
+    while tail <= 0.025 {
+        k += 1;
+        pmf *= (n - k + 1) as f64 / k as f64;
+        tail += pmf;
+    }
+    k
+}
+
+fn paired_ratio(a: &[Duration], b: &[Duration]) -> Option<PairedRatio> {
+    let mut ratios: Vec<f64> = a
+        .iter()
+        .zip(b)
+        .filter(|(_, b)| !b.is_zero())
+        .map(|(a, b)| a.as_secs_f64() / b.as_secs_f64())
+        .collect();
+    if ratios.is_empty() {
+        return None;
+    }
+    ratios.sort_by(f64::total_cmp);
+    let n = ratios.len();
+    let median = if n % 2 == 1 {
+        ratios[n / 2]
+    } else {
+        (ratios[n / 2 - 1] + ratios[n / 2]) / 2.0
+    };
+    let k = sign_test_rank(n);
+    let interval = (k >= 1).then(|| (ratios[k - 1], ratios[n - k]));
+    Some(PairedRatio { median, interval })
 }
 
 fn print_table(rows: &[Row], column: impl Fn(&Row) -> &[(&'static str, Duration)]) {
@@ -320,11 +422,17 @@ fn describe(values: &[(&'static str, Duration)]) -> String {
 
 impl Row {
     fn describe(&self) -> String {
-        format!(
+        let mut out = format!(
             "wall: {}; cpu: {}",
             describe(&self.medians),
             describe(&self.cpu)
-        )
+        );
+        for (name, paired) in &self.paired {
+            if let Some(paired) = paired {
+                out.push_str(&format!("; paired weft/{name} {}", paired.describe()));
+            }
+        }
+        out
     }
 }
 
@@ -349,14 +457,22 @@ fn process_cpu_time() -> Duration {
 fn spread(times: &[Duration]) -> String {
     let mut sorted = times.to_vec();
     sorted.sort_unstable();
-    [("min", 0.0), ("p10", 0.1), ("p25", 0.25), ("p50", 0.5), ("p75", 0.75), ("p90", 0.9), ("max", 1.0)]
-        .iter()
-        .map(|&(name, q)| {
-            let index = ((sorted.len() - 1) as f64 * q).round() as usize;
-            format!("{name} {}", fmt_time(sorted.get(index).copied()))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    [
+        ("min", 0.0),
+        ("p10", 0.1),
+        ("p25", 0.25),
+        ("p50", 0.5),
+        ("p75", 0.75),
+        ("p90", 0.9),
+        ("max", 1.0),
+    ]
+    .iter()
+    .map(|&(name, q)| {
+        let index = ((sorted.len() - 1) as f64 * q).round() as usize;
+        format!("{name} {}", fmt_time(sorted.get(index).copied()))
+    })
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 fn median(times: &mut [Duration]) -> Duration {

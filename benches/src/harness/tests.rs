@@ -1,4 +1,7 @@
-use super::{fmt_ratio, fmt_time, median, process_cpu_time, spread, Harness, DEFAULT_ROUNDS};
+use super::{
+    fmt_ratio, fmt_time, median, paired_ratio, process_cpu_time, sign_test_rank, spread, Harness,
+    PairedRatio, DEFAULT_ROUNDS,
+};
 use std::time::Duration;
 
 #[test]
@@ -67,4 +70,47 @@ fn a_binary_default_for_rounds_yields_to_the_environment() {
     assert_eq!(h.rounds(), 101);
     h.rounds_from_env = Some(9);
     assert_eq!(h.rounds(), 9, "WEFT_BENCH_ROUNDS wins");
+}
+
+#[test]
+fn paired_ratio_pairs_rounds_and_bounds_the_median() {
+    let ms = Duration::from_millis;
+    // Round i: weft took i + 1 ms, the other runtime 10 ms, except for one
+    // slow round of the other runtime that pairing must not smear.
+    let weft: Vec<Duration> = (1..=11).map(ms).collect();
+    let mut other = vec![ms(10); 11];
+    other[3] = ms(1000);
+    let paired = paired_ratio(&weft, &other).unwrap();
+    // Ratios sorted: 0.004, 0.1, 0.2, 0.3, 0.5, 0.6, ..., 1.1; n = 11,
+    // k = 2 (P(X <= 1) = 12/2048 <= 2.5% < P(X <= 2) = 67/2048).
+    assert!((paired.median - 0.6).abs() < 1e-9, "{paired:?}");
+    let (low, high) = paired.interval.unwrap();
+    assert!(
+        (low - 0.1).abs() < 1e-9 && (high - 1.0).abs() < 1e-9,
+        "{paired:?}"
+    );
+    assert_eq!(paired.describe(), "0.600x [0.100, 1.000]");
+}
+
+#[test]
+fn paired_ratio_needs_six_rounds_for_an_interval() {
+    let ms = Duration::from_millis;
+    let five = paired_ratio(&[ms(1); 5], &[ms(2); 5]).unwrap();
+    assert_eq!(
+        five,
+        PairedRatio {
+            median: 0.5,
+            interval: None
+        }
+    );
+    assert_eq!(five.describe(), "0.500x");
+    let six = paired_ratio(&[ms(1); 6], &[ms(2); 6]).unwrap();
+    assert_eq!(six.interval, Some((0.5, 0.5)));
+    assert_eq!(paired_ratio(&[], &[]), None);
+    assert_eq!(sign_test_rank(5), 0);
+    assert_eq!(sign_test_rank(6), 1);
+    // Standard table values of the sign test's 95% interval.
+    assert_eq!(sign_test_rank(15), 4);
+    assert_eq!(sign_test_rank(101), 41);
+    assert_eq!(paired_ratio(&[ms(1)], &[Duration::ZERO]), None);
 }
