@@ -18,9 +18,9 @@
 //! * `accept`: connections made and accepted as fast as possible (each
 //!   closed with a reset, so no `TIME_WAIT` piles up over the run).
 //! * `hyper_hello`: hyper's HTTP/1.1 server on the runtime under test,
-//!   loaded over keep-alive connections by a hyper client on a separate
-//!   single-thread tokio runtime driven from the bench thread (the same
-//!   client for both servers).
+//!   loaded over keep-alive connections by a small wrk-like client on a
+//!   separate single-thread tokio runtime driven from the bench thread
+//!   (the same client for both servers).
 //!
 //! smol is left out here: its networking lives in other crates
 //! (async-net, async-io), and the run must stay short on a small machine.
@@ -74,7 +74,7 @@ const ACCEPT_CLIENTS: usize = 8;
 /// Keep-alive connections and requests per connection per iteration of
 /// the hyper case.
 const HTTP_CONNECTIONS: usize = 32;
-const HTTP_REQUESTS: usize = 8;
+const HTTP_REQUESTS: usize = 32;
 /// Extra rounds for the latency table.
 const LATENCY_ROUNDS: usize = 15;
 
@@ -250,13 +250,25 @@ macro_rules! runtime_impl {
 runtime_impl!(weft_side, weft);
 runtime_impl!(tokio_side, tokio);
 
-/// The load client of the hyper case: keep-alive connections on a
-/// single-thread tokio runtime of its own.
+/// The load client of the hyper case, built like wrk: keep-alive
+/// connections on a single-thread tokio runtime of its own, each sending
+/// one fixed `GET` and reading the whole response before the next. It
+/// parses only what it must (status, end of header, `content-length`), so
+/// the server, not the client, takes most of the CPU time. (A hyper
+/// client here made the row measure the client: one server worker was as
+/// fast as two.)
 struct HttpClient {
     rt: tokio::runtime::Runtime,
-    senders: Vec<hyper::client::conn::http1::SendRequest<http_body_util::Empty<bytes::Bytes>>>,
-    authority: String,
+    connections: Vec<HttpConnection>,
 }
+
+/// One keep-alive connection of the load client and its read buffer.
+struct HttpConnection {
+    stream: tokio::net::TcpStream,
+    buf: Vec<u8>,
+}
+
+const HTTP_REQUEST: &[u8] = b"GET / HTTP/1.1\r\nhost: bench\r\n\r\n";
 
 impl HttpClient {
     fn new(addr: std::net::SocketAddr, connections: usize) -> HttpClient {
@@ -264,60 +276,85 @@ impl HttpClient {
             .enable_all()
             .build()
             .unwrap();
-        let senders = rt.block_on(async {
-            let mut senders = Vec::with_capacity(connections);
+        let connections = rt.block_on(async {
+            let mut all = Vec::with_capacity(connections);
             for _ in 0..connections {
                 let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
                 stream.set_nodelay(true).unwrap();
-                let (sender, connection) =
-                    hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                        .await
-                        .unwrap();
-                tokio::spawn(connection);
-                senders.push(sender);
+                all.push(HttpConnection {
+                    stream,
+                    buf: Vec::with_capacity(1024),
+                });
             }
-            senders
+            all
         });
-        HttpClient {
-            rt,
-            senders,
-            authority: addr.to_string(),
-        }
+        HttpClient { rt, connections }
     }
 
     /// Every connection sends `requests` requests, one after another.
     fn run(&mut self, requests: usize) {
-        use http_body_util::BodyExt;
-        let senders = std::mem::take(&mut self.senders);
-        let authority = self.authority.clone();
-        self.senders = self.rt.block_on(async move {
-            let tasks: Vec<_> = senders
+        let connections = std::mem::take(&mut self.connections);
+        self.connections = self.rt.block_on(async move {
+            let tasks: Vec<_> = connections
                 .into_iter()
-                .map(|mut sender| {
-                    let authority = authority.clone();
+                .map(|mut connection| {
                     tokio::spawn(async move {
                         for _ in 0..requests {
-                            let request = hyper::Request::builder()
-                                .uri("/")
-                                .header("host", authority.as_str())
-                                .body(http_body_util::Empty::new())
-                                .unwrap();
-                            let response = sender.send_request(request).await.unwrap();
-                            assert_eq!(response.status(), 200);
-                            let body = response.into_body().collect().await.unwrap().to_bytes();
-                            assert_eq!(body.len(), 13);
+                            connection.request().await;
                         }
-                        sender
+                        connection
                     })
                 })
                 .collect();
-            let mut senders = Vec::with_capacity(tasks.len());
+            let mut connections = Vec::with_capacity(tasks.len());
             for task in tasks {
-                senders.push(task.await.unwrap());
+                connections.push(task.await.unwrap());
             }
-            senders
+            connections
         });
     }
+}
+
+impl HttpConnection {
+    /// One request and its response, checked: status 200 and the body.
+    async fn request(&mut self) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        self.stream.write_all(HTTP_REQUEST).await.unwrap();
+        self.buf.clear();
+        let len = loop {
+            if let Some(len) = response_len(&self.buf) {
+                if self.buf.len() >= len {
+                    break len;
+                }
+            }
+            let n = self.stream.read_buf(&mut self.buf).await.unwrap();
+            assert!(n > 0, "the server closed the connection mid-response");
+        };
+        assert_eq!(self.buf.len(), len, "bytes after the response");
+        assert!(self.buf.starts_with(b"HTTP/1.1 200 "), "not a 200 response");
+        assert!(self.buf.ends_with(b"Hello, world!"), "not the hello body");
+    }
+}
+
+/// The length of the response at the start of `buf` (header and body),
+/// once its header has arrived; `None` before.
+///
+/// # Panics
+///
+/// If the header has no `content-length`.
+fn response_len(buf: &[u8]) -> Option<usize> {
+    let end = buf.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let header = String::from_utf8_lossy(&buf[..end]);
+    let body = header
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        })
+        .expect("a response with a content-length header");
+    Some(end + body)
 }
 
 fn percentile(sorted: &[u64], p: f64) -> Duration {
