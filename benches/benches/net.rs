@@ -20,7 +20,9 @@
 //! * `hyper_hello`: hyper's HTTP/1.1 server on the runtime under test,
 //!   loaded over keep-alive connections by a small wrk-like client on a
 //!   separate single-thread tokio runtime driven from the bench thread
-//!   (the same client for both servers).
+//!   (the same client for both servers). The servers run on one worker
+//!   fewer than the machine has cores (if the bench's worker count is
+//!   higher), so the client has a core of its own.
 //!
 //! smol is left out here: its networking lives in other crates
 //! (async-net, async-io), and the run must stay short on a small machine.
@@ -357,6 +359,14 @@ fn response_len(buf: &[u8]) -> Option<usize> {
     Some(end + body)
 }
 
+/// Worker threads of each hyper server: the bench's count, but at most
+/// one fewer than the machine's cores (at least 1), so that the load
+/// client has a core to itself.
+fn hyper_server_workers(workers: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    workers.min(cores.saturating_sub(1)).max(1)
+}
+
 fn percentile(sorted: &[u64], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -474,8 +484,22 @@ fn main() {
     }
 
     if wanted("hyper_hello") {
-        let weft_addr = weft.block_on(weft_side::hyper_server());
-        let tokio_addr = tokio.block_on(tokio_side::hyper_server());
+        // The load client needs a core of its own, or the row measures how
+        // each runtime shares the machine with it rather than how fast it
+        // serves: on 2 cores, 2 server workers plus the client ran slower
+        // than 1 worker plus the client, in both runtimes.
+        let server_workers = hyper_server_workers(n);
+        let own_runtimes = (server_workers != n)
+            .then(|| (weft_runtime(server_workers), tokio_runtime(server_workers)));
+        let (weft_server, tokio_server) = match &own_runtimes {
+            Some((w, t)) => (w, t),
+            None => (&weft, &tokio),
+        };
+        if bench_mode {
+            eprintln!("hyper_hello: {server_workers} worker thread(s) per server, one core left to the load client");
+        }
+        let weft_addr = weft_server.block_on(weft_side::hyper_server());
+        let tokio_addr = tokio_server.block_on(tokio_side::hyper_server());
         let mut weft_client = HttpClient::new(weft_addr, HTTP_CONNECTIONS);
         let mut tokio_client = HttpClient::new(tokio_addr, HTTP_CONNECTIONS);
         h.bench(
