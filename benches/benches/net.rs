@@ -422,22 +422,22 @@ fn main() {
         if !wanted(case.name) {
             continue;
         }
-        let weft_conns = RefCell::new(Some(
+        let weft_clients = RefCell::new(Some(
             weft.block_on(weft_side::echo_setup(case.connections, case.message)),
         ));
-        let tokio_conns = RefCell::new(Some(
+        let tokio_clients = RefCell::new(Some(
             tokio.block_on(tokio_side::echo_setup(case.connections, case.message)),
         ));
         let weft_run = |record: bool| {
-            let streams = weft_conns.borrow_mut().take().unwrap();
-            let (streams, times) = weft.block_on(weft_side::echo(streams, case.rounds, record));
-            *weft_conns.borrow_mut() = Some(streams);
+            let clients = weft_clients.borrow_mut().take().unwrap();
+            let (clients, times) = weft.block_on(weft_side::echo(clients, case.rounds, record));
+            *weft_clients.borrow_mut() = Some(clients);
             times
         };
         let tokio_run = |record: bool| {
-            let streams = tokio_conns.borrow_mut().take().unwrap();
-            let (streams, times) = tokio.block_on(tokio_side::echo(streams, case.rounds, record));
-            *tokio_conns.borrow_mut() = Some(streams);
+            let clients = tokio_clients.borrow_mut().take().unwrap();
+            let (clients, times) = tokio.block_on(tokio_side::echo(clients, case.rounds, record));
+            *tokio_clients.borrow_mut() = Some(clients);
             times
         };
         h.bench(

@@ -333,10 +333,6 @@ impl PairedRatio {
     }
 }
 
-/// The ratios `a[i] / b[i]` of the rounds both runners ran, their median,
-/// and the distribution-free 95% interval of that median: the sorted
-/// ratios at ranks `k` and `n + 1 - k` (see [`sign_test_rank`]). Pairing by round cancels load that
-/// lasted about a round, which per-runner medians only average out.
 /// The largest rank `k` (1-based; 0 if none) such that at most 2.5% of
 /// the time `k` or more of `n` samples fall below the true median: the
 /// lower end of the median's 95% interval is the `k`-th smallest sample,
@@ -359,6 +355,11 @@ fn sign_test_rank(n: usize) -> usize {
     k
 }
 
+/// The ratios `a[i] / b[i]` of the rounds both runners ran, their median,
+/// and the distribution-free 95% interval of that median: the sorted
+/// ratios at ranks `k` and `n + 1 - k` (see [`sign_test_rank`]). Pairing
+/// by round cancels load that lasted about a round, which per-runner
+/// medians only average out.
 fn paired_ratio(a: &[Duration], b: &[Duration]) -> Option<PairedRatio> {
     let mut ratios: Vec<f64> = a
         .iter()
@@ -468,7 +469,7 @@ fn spread(times: &[Duration]) -> String {
     ]
     .iter()
     .map(|&(name, q)| {
-        let index = ((sorted.len() - 1) as f64 * q).round() as usize;
+        let index = (sorted.len().saturating_sub(1) as f64 * q).round() as usize;
         format!("{name} {}", fmt_time(sorted.get(index).copied()))
     })
     .collect::<Vec<_>>()

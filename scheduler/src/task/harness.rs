@@ -40,8 +40,14 @@ pub(super) unsafe fn poll<F: Future, S: Schedule>(ptr: NonNull<Header>) {
 
     let waker = waker_ref(ptr);
     let mut cx = Context::from_waker(&waker);
-    // SAFETY: this thread holds RUNNING.
-    let polled = catch_unwind(AssertUnwindSafe(|| coop::budget_and_ran_out(|| unsafe { cell.poll_future(&mut cx) })));
+    let polled = catch_unwind(AssertUnwindSafe(|| {
+        coop::budget_and_ran_out(|| {
+            // SAFETY: `ToRunning::Poll` means this thread set RUNNING on a
+            // task that was not complete, so it has the stage to itself
+            // and the stage is still `Running`.
+            unsafe { cell.poll_future(&mut cx) }
+        })
+    }));
     let (polled, ran_out) = match polled {
         Ok((poll, ran_out)) => (Ok(poll), ran_out),
         Err(panic) => (Err(panic), false),
