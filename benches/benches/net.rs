@@ -30,6 +30,7 @@
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
+use weft_benches::echo::{tokio_echo, weft_echo, JoinOrder};
 use weft_benches::{tokio_runtime, weft_runtime, workers, Harness, Runner};
 
 /// An echo case: connections, message size, round trips per connection
@@ -86,91 +87,10 @@ macro_rules! runtime_impl {
     ($module:ident, $rt:ident) => {
         mod $module {
             use std::net::SocketAddr;
-            use std::time::{Duration, Instant};
+            use std::time::Duration;
 
-            use $rt::io::{AsyncReadExt, AsyncWriteExt};
+            use $rt::io::AsyncReadExt;
             use $rt::net::{TcpListener, TcpStream};
-
-            /// One client connection of an echo case, with its buffers:
-            /// made once and reused by every iteration, so an iteration
-            /// measures I/O rather than the allocator.
-            pub(crate) struct Client {
-                stream: TcpStream,
-                out: Vec<u8>,
-                back: Vec<u8>,
-                times: Vec<u64>,
-            }
-
-            /// Starts an echo server and makes `n` connections to it, each
-            /// with buffers for `message`-byte round trips.
-            pub(crate) async fn echo_setup(n: usize, message: usize) -> Vec<Client> {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let addr = listener.local_addr().unwrap();
-                $rt::spawn(async move {
-                    while let Ok((mut socket, _)) = listener.accept().await {
-                        socket.set_nodelay(true).unwrap();
-                        $rt::spawn(async move {
-                            let mut buf = vec![0; 32 * 1024];
-                            loop {
-                                let n = match socket.read(&mut buf).await {
-                                    Ok(0) | Err(_) => break,
-                                    Ok(n) => n,
-                                };
-                                if socket.write_all(&buf[..n]).await.is_err() {
-                                    break;
-                                }
-                            }
-                        });
-                    }
-                });
-                let mut clients = Vec::with_capacity(n);
-                for _ in 0..n {
-                    let stream = TcpStream::connect(addr).await.unwrap();
-                    stream.set_nodelay(true).unwrap();
-                    clients.push(Client {
-                        stream,
-                        out: vec![7u8; message],
-                        back: vec![0u8; message],
-                        times: Vec::new(),
-                    });
-                }
-                clients
-            }
-
-            /// Every connection does `rounds` round trips of its message
-            /// at once; returns the connections and, if `record`, every
-            /// round-trip time in nanoseconds.
-            pub(crate) async fn echo(
-                clients: Vec<Client>,
-                rounds: usize,
-                record: bool,
-            ) -> (Vec<Client>, Vec<u64>) {
-                let tasks: Vec<_> = clients
-                    .into_iter()
-                    .map(|mut client| {
-                        $rt::spawn(async move {
-                            client.times.clear();
-                            for _ in 0..rounds {
-                                let start = Instant::now();
-                                client.stream.write_all(&client.out).await.unwrap();
-                                client.stream.read_exact(&mut client.back).await.unwrap();
-                                if record {
-                                    client.times.push(start.elapsed().as_nanos() as u64);
-                                }
-                            }
-                            client
-                        })
-                    })
-                    .collect();
-                let mut clients = Vec::with_capacity(tasks.len());
-                let mut times = Vec::new();
-                for task in tasks {
-                    let client = task.await.unwrap();
-                    times.extend_from_slice(&client.times);
-                    clients.push(client);
-                }
-                (clients, times)
-            }
 
             pub(crate) async fn accept_listener() -> std::sync::Arc<TcpListener> {
                 std::sync::Arc::new(TcpListener::bind("127.0.0.1:0").await.unwrap())
@@ -423,20 +343,20 @@ fn main() {
             continue;
         }
         let weft_clients = RefCell::new(Some(
-            weft.block_on(weft_side::echo_setup(case.connections, case.message)),
+            weft.block_on(weft_echo::setup(case.connections, case.message)),
         ));
         let tokio_clients = RefCell::new(Some(
-            tokio.block_on(tokio_side::echo_setup(case.connections, case.message)),
+            tokio.block_on(tokio_echo::setup(case.connections, case.message)),
         ));
         let weft_run = |record: bool| {
             let clients = weft_clients.borrow_mut().take().unwrap();
-            let (clients, times) = weft.block_on(weft_side::echo(clients, case.rounds, record));
+            let (clients, times) = weft.block_on(weft_echo::run(clients, case.rounds, record, JoinOrder::Spawn));
             *weft_clients.borrow_mut() = Some(clients);
             times
         };
         let tokio_run = |record: bool| {
             let clients = tokio_clients.borrow_mut().take().unwrap();
-            let (clients, times) = tokio.block_on(tokio_side::echo(clients, case.rounds, record));
+            let (clients, times) = tokio.block_on(tokio_echo::run(clients, case.rounds, record, JoinOrder::Spawn));
             *tokio_clients.borrow_mut() = Some(clients);
             times
         };

@@ -17,6 +17,7 @@
 //! | `WEFT_BENCH_DUMP` | set to print each runner's quantiles per case | unset |
 
 pub mod cases;
+pub mod echo;
 mod harness;
 mod smol_rt;
 
