@@ -106,6 +106,9 @@ fn a_pattern_that_does_not_match_disables_the_branch_and_waiting_goes_on() {
     send_in_order(vec![tx], vec!["later"], &[0]);
     let got = block_on(async {
         weft::select! {
+            // Biased, so the non-matching branch is polled before `rx` even
+            // when the sender thread has already sent.
+            biased;
             Some(word) = async { log.push("none polled"); None::<&str> } => word,
             word = rx => word,
         }

@@ -178,3 +178,37 @@ fn shutdown_background_does_not_wait_for_blocking_work() {
         });
     }
 }
+
+#[test]
+fn a_runtime_shut_down_in_the_background_is_freed_when_its_blocking_work_ends() {
+    for flavor in FLAVORS {
+        with_watchdog(move || {
+            // The hook lives as long as the runtime's blocking pool does.
+            let pool_alive = Drops::new();
+            let guard = pool_alive.counter();
+            let rt = flavor
+                .builder()
+                .on_thread_stop(move || {
+                    let _ = &guard;
+                })
+                .build()
+                .unwrap();
+            let (release_tx, release_rx) = mpsc::channel::<()>();
+            let (started_tx, started_rx) = mpsc::channel::<()>();
+            rt.spawn_blocking(move || {
+                started_tx.send(()).unwrap();
+                let _ = release_rx.recv();
+            });
+            started_rx.recv().unwrap();
+            rt.shutdown_background();
+            assert_eq!(pool_alive.count(), 0, "the blocking thread still runs");
+            release_tx.send(()).unwrap();
+            // Its thread exits and takes the last reference to the pool
+            // with it (the watchdog bounds this wait).
+            while pool_alive.count() == 0 {
+                std::thread::yield_now();
+            }
+            assert_eq!(pool_alive.count(), 1);
+        });
+    }
+}

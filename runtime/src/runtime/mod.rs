@@ -220,7 +220,7 @@ impl Runtime {
         if !pool.shutdown(timeout) {
             // Threads still finishing blocking work exit on their own; the
             // pool must not wait for them when dropped.
-            std::mem::forget(pool);
+            pool.detach();
         }
     }
 }

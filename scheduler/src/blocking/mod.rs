@@ -29,6 +29,8 @@ use std::time::{Duration, Instant};
 /// The pool, owned by the runtime.
 pub struct BlockingPool {
     spawner: Spawner,
+    /// Set by [`BlockingPool::detach`]: dropping the pool no longer waits.
+    detached: bool,
 }
 
 /// Submits work to the pool; cheap to clone.
@@ -120,7 +122,7 @@ impl BlockingPool {
             exited: Condvar::new(),
             config,
         };
-        BlockingPool { spawner: Spawner { inner: Arc::new(inner) } }
+        BlockingPool { spawner: Spawner { inner: Arc::new(inner) }, detached: false }
     }
 
     /// The spawner for this pool.
@@ -158,11 +160,35 @@ impl BlockingPool {
         }
         true
     }
+
+    /// Shuts down without waiting: threads still running a job (after a
+    /// [`shutdown`](BlockingPool::shutdown) that timed out, say) finish it
+    /// on their own.
+    ///
+    /// They are detached rather than joined, so each one's stack is freed
+    /// when it exits, and the pool's shared state goes with the last of
+    /// them. Forgetting the pool instead would keep both for the life of
+    /// the process.
+    pub fn detach(mut self) {
+        let inner = &self.spawner.inner;
+        let mut shared = inner.shared.lock();
+        if !shared.shutdown {
+            shared.shutdown = true;
+            inner.work.notify_all();
+        }
+        // Dropping a handle detaches its thread.
+        let handles = std::mem::take(&mut shared.handles);
+        drop(shared);
+        drop(handles);
+        self.detached = true;
+    }
 }
 
 impl Drop for BlockingPool {
     fn drop(&mut self) {
-        self.shutdown(None);
+        if !self.detached {
+            self.shutdown(None);
+        }
     }
 }
 

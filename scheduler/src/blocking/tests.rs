@@ -67,3 +67,46 @@ fn queued_jobs_are_cancelled_at_shutdown() {
     let late = pool.spawner().spawn_blocking(|| 1);
     assert!(crate::park::block_on(late).unwrap_err().is_cancelled());
 }
+
+#[test]
+fn a_detached_pool_is_freed_when_its_last_thread_ends() {
+    let pool = pool(2);
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+    let job = pool.spawner().spawn_blocking(move || {
+        started_tx.send(()).unwrap();
+        release_rx.recv().ok()
+    });
+    started_rx.recv().unwrap();
+    assert!(!pool.shutdown(Some(Duration::from_millis(10))));
+    let shared = Arc::downgrade(&pool.spawner.inner);
+    pool.detach();
+    assert!(shared.upgrade().is_some(), "the running thread still uses the pool");
+
+    release_tx.send(()).unwrap();
+    assert_eq!(crate::park::block_on(job).unwrap(), Some(()));
+    // The thread lets go of the pool as it exits, just after the job.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while shared.upgrade().is_some() {
+        assert!(Instant::now() < deadline, "the pool outlived its last thread");
+        std::thread::yield_now();
+    }
+}
+
+#[test]
+fn detach_stops_idle_threads_and_refuses_new_work() {
+    let pool = pool(2);
+    assert_eq!(crate::park::block_on(pool.spawner().spawn_blocking(|| 1)).unwrap(), 1);
+    let spawner = pool.spawner().clone();
+    let shared = Arc::downgrade(&spawner.inner);
+    pool.detach();
+    let late = spawner.spawn_blocking(|| 2);
+    assert!(crate::park::block_on(late).unwrap_err().is_cancelled());
+    drop(spawner);
+    // The idle thread was told to stop; its exit frees the pool.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while shared.upgrade().is_some() {
+        assert!(Instant::now() < deadline, "the idle thread kept the pool alive");
+        std::thread::yield_now();
+    }
+}
