@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check weft has: lints, unit/integration/doc tests of the whole
-# workspace, the loom models with their mutant check, and the quick run of
-# the `compare` demo. This is the one test command the README names and CI
+# workspace, the tests of the unsafe code again under valgrind's memcheck,
+# the loom models with their mutant check, and the quick run of the
+# `compare` demo. This is the one test command the README names and CI
 # runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,17 @@ done_stage
 
 stage "tests: unit, integration and doc tests"
 RUSTDOCFLAGS="-D warnings" cargo test --workspace --locked
+done_stage
+
+stage "memcheck: the tests of the unsafe code under valgrind"
+if command -v valgrind >/dev/null; then
+    scripts/memcheck.sh
+elif [ "${CI:-}" = true ]; then
+    echo "valgrind is missing; .ci/run installs it" >&2
+    exit 1
+else
+    echo "skipped: valgrind is not installed (apt-get install valgrind)"
+fi
 done_stage
 
 if [ -x loom-tests/run.sh ]; then

@@ -105,9 +105,14 @@ fn timeouts_from_many_tasks() {
                 .map(|i| {
                     weft::spawn(async move {
                         let start = Instant::now();
-                        // Odd tasks wait longer than their limit.
-                        let work = if i % 2 == 0 { ms(1) } else { ms(200) };
-                        let limit = ms(20);
+                        // Odd tasks wait far longer than their limit, even
+                        // ones far less, so that a stalled thread (a loaded
+                        // machine, valgrind) cannot swap the outcomes.
+                        let (work, limit) = if i % 2 == 0 {
+                            (ms(1), ms(10_000))
+                        } else {
+                            (ms(10_000), ms(20))
+                        };
                         (
                             i,
                             timeout(limit, sleep(work)).await.is_ok(),
