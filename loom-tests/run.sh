@@ -103,6 +103,10 @@ fi
 # model goes through the waker slot) cannot share group 4 with
 # `mpsc_recv_skips_recheck`; no scheduler model runs `weft` code.
 #
+# Group 5 also holds the blocking pool's detach mutant: its model runs
+# the task core, which the mutants of groups 1 to 3 break, and no other
+# group-5 mutant touches the pool or the task core.
+#
 # Group 6 holds the watch value lock's missing-fence mutant: its model
 # is the one group 4's `watch_value_read_ignores_writer` breaks.
 #
@@ -137,6 +141,7 @@ mutants=(
     "5|atomic_waker_take_skips_fence|--test sync_loom|atomic_waker_wake_racing_register unbounded_one_sender_many_blocks"
     "5|wait_list_release_relaxed|--test sync_loom|notify_waiters_publishes_to_a_released_waiter"
     "5|watch_value_last_reader_skips_wake|--test sync_loom|watch_two_borrows_racing_send"
+    "5|blocking_detach_forgets|--test scheduler|blocking::detach_while_a_job_runs"
     "6|watch_value_read_skips_fence|--test sync_loom|watch_borrow_racing_send"
 )
 

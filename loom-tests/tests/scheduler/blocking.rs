@@ -38,6 +38,24 @@ fn spawn_racing_shutdown() {
     });
 }
 
+/// The pool is given up on while a job may still be running (what a
+/// runtime's `shutdown_timeout` does once the timeout passes): the job
+/// runs or is cancelled, its handle resolves, and the pool thread, left
+/// to finish on its own, frees the pool as it exits. loom fails the model
+/// if the pool's shared state is never freed.
+#[test]
+fn detach_while_a_job_runs() {
+    loom::model(|| {
+        let pool = pool();
+        let join = pool.spawner().spawn_blocking(|| 7);
+        pool.detach();
+        match block_on(join) {
+            Ok(v) => assert_eq!(v, 7),
+            Err(e) => assert!(e.is_cancelled()),
+        }
+    });
+}
+
 /// Two jobs where the first blocks until the second ran, spawned while
 /// the pool has one idle thread: the first spawn claims the idle thread,
 /// so the second must start a thread of its own rather than queue behind

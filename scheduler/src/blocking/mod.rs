@@ -170,6 +170,14 @@ impl BlockingPool {
     /// them. Forgetting the pool instead would keep both for the life of
     /// the process.
     pub fn detach(mut self) {
+        // Mutant for the loom check: the pool is forgotten, as a timed-out
+        // runtime shutdown once did, and its shared state is never freed.
+        if cfg!(weft_loom_mutant = "blocking_detach_forgets") {
+            self.spawner.inner.shared.lock().shutdown = true;
+            self.spawner.inner.work.notify_all();
+            std::mem::forget(self);
+            return;
+        }
         let inner = &self.spawner.inner;
         let mut shared = inner.shared.lock();
         if !shared.shutdown {
