@@ -156,3 +156,22 @@ fn datagrams_bound_unbound_and_paired() {
         assert!(a.send(b"late").await.is_err());
     });
 }
+
+#[test]
+fn peer_credentials_name_this_process_at_both_ends() {
+    both("unix peer_cred", || async {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cred.sock");
+        let listener = UnixListener::bind(&path).unwrap();
+        let client = UnixStream::connect(&path).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        // SAFETY: geteuid and getegid cannot fail and touch no memory.
+        let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+        let pid = Some(std::process::id() as libc::pid_t);
+        for cred in [client.peer_cred().unwrap(), server.peer_cred().unwrap()] {
+            assert_eq!((cred.uid(), cred.gid(), cred.pid()), (uid, gid, pid));
+        }
+        let (a, _b) = UnixStream::pair().unwrap();
+        assert_eq!(a.peer_cred().unwrap().pid(), pid);
+    });
+}

@@ -49,5 +49,49 @@ fn recv_buf(fd: RawFd, buf: &mut ReadBuf<'_>, flags: libc::c_int) -> io::Result<
     Ok(n)
 }
 
+/// The peer credentials of a connected Unix stream socket: pid (where
+/// the system records it), uid and gid, as the kernel noted them when the
+/// connection (or the socket pair) was made.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) fn peer_cred(fd: RawFd) -> io::Result<(Option<libc::pid_t>, libc::uid_t, libc::gid_t)> {
+    let mut cred = libc::ucred { pid: 0, uid: 0, gid: 0 };
+    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: `cred` and `len` are live locals, writable for the whole
+    // call, and `len` holds the size of `cred`, so the kernel writes at
+    // most that many bytes into it.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&mut cred as *mut libc::ucred).cast(),
+            &mut len,
+        )
+    };
+    if rc == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok((Some(cred.pid), cred.uid, cred.gid))
+}
+
+/// The BSDs' and Apple's systems give the peer's uid and gid, not its pid.
+#[cfg(any(
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    target_os = "dragonfly",
+    target_os = "openbsd",
+    target_os = "netbsd"
+))]
+pub(crate) fn peer_cred(fd: RawFd) -> io::Result<(Option<libc::pid_t>, libc::uid_t, libc::gid_t)> {
+    let (mut uid, mut gid) = (0, 0);
+    // SAFETY: `uid` and `gid` are live locals the call writes one id each
+    // into.
+    if unsafe { libc::getpeereid(fd, &mut uid, &mut gid) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok((None, uid, gid))
+}
+
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 
 use std::future::poll_fn;
 use std::io::{self, IoSlice, IoSliceMut};
+use std::os::fd::AsRawFd;
 use std::net::Shutdown;
 use std::path::Path;
 use std::task::{Context, Poll};
@@ -12,7 +13,7 @@ use weft_reactor::Direction;
 use super::split::{
     into_split_impl, split_impl, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf,
 };
-use super::SocketAddr;
+use super::{SocketAddr, UCred};
 use crate::io::evented::Evented;
 use crate::io::{Interest, Ready};
 
@@ -129,6 +130,29 @@ impl UnixStream {
     /// Any error of the socket.
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.io.get().peer_addr()
+    }
+
+    /// The credentials of the process at the other end (`SO_PEERCRED` on
+    /// Linux and Android, `getpeereid` on the BSDs and Apple's systems).
+    ///
+    /// # Errors
+    ///
+    /// If the system cannot tell, or does not record credentials.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # weft::runtime::Runtime::new().unwrap().block_on(async {
+    /// let (a, _b) = weft::net::UnixStream::pair()?;
+    /// // A socket pair connects this process to itself.
+    /// # #[cfg(target_os = "linux")]
+    /// assert_eq!(a.peer_cred()?.pid(), Some(std::process::id() as i32));
+    /// # std::io::Result::Ok(())
+    /// # }).unwrap();
+    /// ```
+    pub fn peer_cred(&self) -> io::Result<UCred> {
+        let (pid, uid, gid) = crate::io::sys::peer_cred(self.io.get().as_raw_fd())?;
+        Ok(UCred::new(pid, uid, gid))
     }
 
     /// Takes the socket's pending error (`SO_ERROR`), if any.
