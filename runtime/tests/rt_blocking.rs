@@ -165,12 +165,16 @@ fn shutdown_background_does_not_wait_for_blocking_work() {
         with_watchdog(move || {
             let rt = flavor.runtime();
             let (release_tx, release_rx) = mpsc::channel::<()>();
+            let (started_tx, started_rx) = mpsc::channel::<()>();
             let finished = Arc::new(AtomicUsize::new(0));
             let f = finished.clone();
             rt.spawn_blocking(move || {
+                started_tx.send(()).unwrap();
                 let _ = release_rx.recv();
                 f.fetch_add(1, Ordering::SeqCst);
             });
+            // Running, not just queued: a queued job would be cancelled.
+            started_rx.recv().unwrap();
             rt.shutdown_background();
             // It returned although the blocking task cannot finish yet.
             assert_eq!(finished.load(Ordering::SeqCst), 0);
