@@ -49,13 +49,7 @@ fn never_more_threads_than_the_cap() {
 #[test]
 fn queued_jobs_are_cancelled_at_shutdown() {
     let pool = pool(1);
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
-    let first = pool.spawner().spawn_blocking(move || {
-        started_tx.send(()).unwrap();
-        rx.recv().ok()
-    });
-    started_rx.recv().unwrap();
+    let (first, tx) = running_job(&pool);
     let second = pool.spawner().spawn_blocking(|| 5);
     // The one thread is blocked in `first`; shut down with a short timeout.
     assert!(!pool.shutdown(Some(Duration::from_millis(10))));
@@ -71,13 +65,7 @@ fn queued_jobs_are_cancelled_at_shutdown() {
 #[test]
 fn a_detached_pool_is_freed_when_its_last_thread_ends() {
     let pool = pool(2);
-    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
-    let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
-    let job = pool.spawner().spawn_blocking(move || {
-        started_tx.send(()).unwrap();
-        release_rx.recv().ok()
-    });
-    started_rx.recv().unwrap();
+    let (job, release_tx) = running_job(&pool);
     assert!(!pool.shutdown(Some(Duration::from_millis(10))));
     let shared = Arc::downgrade(&pool.spawner.inner);
     pool.detach();
@@ -86,11 +74,7 @@ fn a_detached_pool_is_freed_when_its_last_thread_ends() {
     release_tx.send(()).unwrap();
     assert_eq!(crate::park::block_on(job).unwrap(), Some(()));
     // The thread lets go of the pool as it exits, just after the job.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while shared.upgrade().is_some() {
-        assert!(Instant::now() < deadline, "the pool outlived its last thread");
-        std::thread::yield_now();
-    }
+    wait_until_freed(&shared, "the pool outlived its last thread");
 }
 
 #[test]
@@ -104,9 +88,28 @@ fn detach_stops_idle_threads_and_refuses_new_work() {
     assert!(crate::park::block_on(late).unwrap_err().is_cancelled());
     drop(spawner);
     // The idle thread was told to stop; its exit frees the pool.
+    wait_until_freed(&shared, "the idle thread kept the pool alive");
+}
+
+/// Starts a job that blocks until the returned sender sends (or is
+/// dropped), and waits until a pool thread runs it.
+fn running_job(pool: &BlockingPool) -> (JoinHandle<Option<()>>, std::sync::mpsc::Sender<()>) {
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let (started_tx, started_rx) = std::sync::mpsc::channel::<()>();
+    let job = pool.spawner().spawn_blocking(move || {
+        started_tx.send(()).unwrap();
+        release_rx.recv().ok()
+    });
+    started_rx.recv().unwrap();
+    (job, release_tx)
+}
+
+/// Waits (a minute at most, then fails with `leaked`) until nothing holds
+/// the pool's shared state any more.
+fn wait_until_freed(shared: &std::sync::Weak<Inner>, leaked: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while shared.upgrade().is_some() {
-        assert!(Instant::now() < deadline, "the idle thread kept the pool alive");
+        assert!(Instant::now() < deadline, "{leaked}");
         std::thread::yield_now();
     }
 }

@@ -2,8 +2,8 @@
 
 use std::future::poll_fn;
 use std::io::{self, IoSlice, IoSliceMut};
-use std::os::fd::AsRawFd;
 use std::net::Shutdown;
+use std::os::fd::AsRawFd;
 use std::path::Path;
 use std::task::{Context, Poll};
 
