@@ -206,3 +206,50 @@ fn notify_waiters_from_another_thread_reaches_enabled_waiters() {
         thread.join().unwrap();
     }
 }
+
+#[test]
+fn owned_notified_outlives_the_borrow_and_keeps_the_notify_alive() {
+    let notify = Arc::new(Notify::new());
+    let mut owned = Task::new(notify.clone().notified_owned());
+    assert_eq!(Arc::strong_count(&notify), 2);
+    owned.assert_pending();
+    notify.notify_one();
+    assert!(owned.is_woken());
+    owned.assert_ready();
+    drop(owned);
+    assert_eq!(Arc::strong_count(&notify), 1);
+}
+
+#[test]
+fn owned_notified_sees_notify_waiters_called_before_its_first_poll() {
+    let notify = Arc::new(Notify::new());
+    let before = notify.clone().notified_owned();
+    notify.notify_waiters();
+    let after = notify.clone().notified_owned();
+    Task::new(before).assert_ready();
+    Task::new(after).assert_pending();
+}
+
+#[test]
+fn owned_notified_enable_and_cancel_pass_the_permit_on() {
+    let notify = Arc::new(Notify::new());
+    let mut first = Box::pin(notify.clone().notified_owned());
+    assert!(!first.as_mut().enable());
+    let mut second = Task::new(notify.clone().notified_owned());
+    second.assert_pending();
+    // The enabled future is first in the queue and is picked, then
+    // dropped without being polled: the notification moves on.
+    notify.notify_one();
+    drop(first);
+    assert!(second.is_woken());
+    second.assert_ready();
+}
+
+#[test]
+fn owned_notified_moves_into_another_thread() {
+    let notify = Arc::new(Notify::new());
+    let notified = notify.clone().notified_owned();
+    let waiter = std::thread::spawn(move || block_on(notified));
+    notify.notify_one();
+    waiter.join().unwrap();
+}

@@ -327,3 +327,56 @@ fn threads_never_exceed_the_permit_count() {
     assert!(max_seen.load(Ordering::SeqCst) <= PERMITS);
     assert_eq!(sem.available_permits(), PERMITS);
 }
+
+#[test]
+fn blocking_acquire_waits_for_a_permit_released_by_another_thread() {
+    let sem = Arc::new(Semaphore::new(1));
+    let held = sem.clone().try_acquire_owned().unwrap();
+    let remote = sem.clone();
+    let waiter = std::thread::spawn(move || {
+        let permit = remote.blocking_acquire().unwrap();
+        permit.num_permits()
+    });
+    // The waiter cannot finish before the permit comes back.
+    drop(held);
+    assert_eq!(waiter.join().unwrap(), 1);
+    assert_eq!(sem.available_permits(), 1);
+}
+
+#[test]
+fn blocking_acquire_many_and_owned_forms_take_their_permits() {
+    let sem = Arc::new(Semaphore::new(5));
+    let many = sem.blocking_acquire_many(3).unwrap();
+    assert_eq!((many.num_permits(), sem.available_permits()), (3, 2));
+    let owned = sem.clone().blocking_acquire_owned().unwrap();
+    let owned_many = sem.clone().blocking_acquire_many_owned(1).unwrap();
+    assert_eq!(sem.available_permits(), 0);
+    let owner = std::thread::spawn(move || {
+        // Owned permits can leave the thread that took them.
+        owned.num_permits() + owned_many.num_permits()
+    });
+    assert_eq!(owner.join().unwrap(), 2);
+    drop(many);
+    assert_eq!(sem.available_permits(), 5);
+}
+
+#[test]
+fn blocking_acquire_on_a_closed_semaphore_fails() {
+    let sem = Arc::new(Semaphore::new(0));
+    let remote = sem.clone();
+    let waiter = std::thread::spawn(move || remote.blocking_acquire().is_err());
+    sem.close();
+    assert!(waiter.join().unwrap());
+    assert!(sem.blocking_acquire_many(1).is_err());
+    assert!(sem.clone().blocking_acquire_owned().is_err());
+}
+
+#[test]
+#[should_panic(expected = "already driving weft tasks")]
+fn blocking_acquire_inside_a_runtime_panics() {
+    let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    rt.block_on(async {
+        let sem = Semaphore::new(1);
+        let _ = sem.blocking_acquire();
+    });
+}

@@ -73,8 +73,9 @@ fn waiting_futures_are_send() {
     send(&semaphore.acquire());
     send(&semaphore.acquire_many(2));
     send(&semaphore.clone().acquire_owned());
-    let notify = Notify::new();
+    let notify = Arc::new(Notify::new());
     send_sync(&notify.notified());
+    send_sync(&notify.clone().notified_owned());
     let barrier = Barrier::new(1);
     send(&barrier.wait());
     let cell = OnceCell::<u8>::new();

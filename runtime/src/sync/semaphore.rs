@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::sync::batch_semaphore as ll;
+use crate::sync::util::block_on::block_on;
 
 /// A counting semaphore: a pool of permits that tasks take and give back.
 ///
@@ -323,6 +324,87 @@ impl Semaphore {
             semaphore: self,
             permits: n,
         })
+    }
+
+    /// [`Semaphore::acquire`] from synchronous code, parking the thread
+    /// until a permit is free.
+    ///
+    /// For threads outside the runtime: a `std::thread`, or a
+    /// `spawn_blocking` closure.
+    ///
+    /// # Errors
+    ///
+    /// [`AcquireError`] if the semaphore is closed.
+    ///
+    /// # Panics
+    ///
+    /// On a thread that drives weft tasks (a runtime worker, or inside
+    /// `block_on`): blocking there would stall them.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weft::sync::Semaphore;
+    ///
+    /// let semaphore = Arc::new(Semaphore::new(0));
+    /// let remote = semaphore.clone();
+    /// let waiter = std::thread::spawn(move || {
+    ///     // Parks until the main thread adds a permit.
+    ///     remote.blocking_acquire().unwrap().forget();
+    /// });
+    /// semaphore.add_permits(1);
+    /// waiter.join().unwrap();
+    /// assert_eq!(semaphore.available_permits(), 0);
+    /// ```
+    #[track_caller]
+    pub fn blocking_acquire(&self) -> Result<SemaphorePermit<'_>, AcquireError> {
+        block_on(self.acquire())
+    }
+
+    /// [`Semaphore::acquire_many`] from synchronous code.
+    ///
+    /// # Errors
+    ///
+    /// [`AcquireError`] if the semaphore is closed.
+    ///
+    /// # Panics
+    ///
+    /// As for [`Semaphore::blocking_acquire`].
+    #[track_caller]
+    pub fn blocking_acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, AcquireError> {
+        block_on(self.acquire_many(n))
+    }
+
+    /// [`Semaphore::acquire_owned`] from synchronous code.
+    ///
+    /// # Errors
+    ///
+    /// [`AcquireError`] if the semaphore is closed.
+    ///
+    /// # Panics
+    ///
+    /// As for [`Semaphore::blocking_acquire`].
+    #[track_caller]
+    pub fn blocking_acquire_owned(self: Arc<Self>) -> Result<OwnedSemaphorePermit, AcquireError> {
+        block_on(self.acquire_owned())
+    }
+
+    /// [`Semaphore::acquire_many_owned`] from synchronous code.
+    ///
+    /// # Errors
+    ///
+    /// [`AcquireError`] if the semaphore is closed.
+    ///
+    /// # Panics
+    ///
+    /// As for [`Semaphore::blocking_acquire`].
+    #[track_caller]
+    pub fn blocking_acquire_many_owned(
+        self: Arc<Self>,
+        n: u32,
+    ) -> Result<OwnedSemaphorePermit, AcquireError> {
+        block_on(self.acquire_many_owned(n))
     }
 
     /// Closes the semaphore: waiting and future acquires fail with

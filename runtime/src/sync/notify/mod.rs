@@ -41,7 +41,11 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomPinned;
 use std::pin::Pin;
+use std::ops::Deref;
 use std::ptr::NonNull;
+// `notified_owned` takes the caller's `std::sync::Arc` (an `Arc<Self>`
+// receiver must be a std smart pointer, also under loom).
+use std::sync::Arc;
 use std::task::{ready, Context, Poll, Waker};
 
 use weft_scheduler::coop;
@@ -163,14 +167,36 @@ impl Notify {
     /// to the next waiter, or is stored.
     pub fn notified(&self) -> Notified<'_> {
         Notified {
-            notify: self,
-            state: NotifiedState::Init,
-            calls: calls(self.state.load(SeqCst)),
-            node: Node::new(Waiter {
-                waker: None,
-                notification: None,
-            }),
-            _pinned: PhantomPinned,
+            inner: Waiting::new(self),
+        }
+    }
+
+    /// [`Notify::notified`] for a `Notify` held in an `Arc`: the future
+    /// keeps the `Notify` alive and borrows nothing, so it can be stored
+    /// in a struct or moved into a spawned task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weft::sync::Notify;
+    ///
+    /// # weft::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let notify = Arc::new(Notify::new());
+    /// // Created before the task starts, so a `notify_waiters` from now on
+    /// // reaches it.
+    /// let notified = notify.clone().notified_owned();
+    /// let waiter = weft::spawn(async move {
+    ///     notified.await;
+    ///     "woken"
+    /// });
+    /// notify.notify_waiters();
+    /// assert_eq!(waiter.await.unwrap(), "woken");
+    /// # });
+    /// ```
+    pub fn notified_owned(self: Arc<Self>) -> OwnedNotified {
+        OwnedNotified {
+            inner: Waiting::new(self),
         }
     }
 
@@ -357,7 +383,20 @@ enum NotifiedState {
 /// The future returned by [`Notify::notified`].
 #[must_use = "futures do nothing unless awaited or polled"]
 pub struct Notified<'a> {
-    notify: &'a Notify,
+    inner: Waiting<&'a Notify>,
+}
+
+/// The future returned by [`Notify::notified_owned`]: a [`Notified`] that
+/// holds its `Notify` through an `Arc`.
+#[must_use = "futures do nothing unless awaited or polled"]
+pub struct OwnedNotified {
+    inner: Waiting<Arc<Notify>>,
+}
+
+/// What both futures are: a place in the queue of the `Notify` that `N`
+/// reaches.
+struct Waiting<N: Deref<Target = Notify>> {
+    notify: N,
     state: NotifiedState,
     /// `notify_waiters` calls counted when this future was created.
     calls: usize,
@@ -365,7 +404,23 @@ pub struct Notified<'a> {
     _pinned: PhantomPinned,
 }
 
-impl Notified<'_> {
+impl<N: Deref<Target = Notify>> Waiting<N> {
+    fn new(notify: N) -> Self {
+        let calls = calls(notify.state.load(SeqCst));
+        Waiting {
+            notify,
+            state: NotifiedState::Init,
+            calls,
+            node: Node::new(Waiter {
+                waker: None,
+                notification: None,
+            }),
+            _pinned: PhantomPinned,
+        }
+    }
+}
+
+impl<'a> Notified<'a> {
     /// Joins the queue without waiting yet, so a `notify_one` from now on
     /// reaches this future even before it is first polled. Returns `true`
     /// if it is already notified.
@@ -403,10 +458,7 @@ impl Notified<'_> {
     /// Polls without charging the coop budget; `waker` is `None` for
     /// [`Notified::enable`].
     pub(crate) fn poll_notified(self: Pin<&mut Self>, waker: Option<&Waker>) -> Poll<()> {
-        match self.poll_with(waker, LockWait::Block) {
-            Some(poll) => poll,
-            None => unreachable!("a blocking lock is never busy"),
-        }
+        self.waiting().poll_notified(waker)
     }
 
     /// Polls without charging the coop budget, like `poll_notified`, but
@@ -415,15 +467,54 @@ impl Notified<'_> {
     /// Nothing has changed then: the future is still unregistered, and
     /// the caller may drop it and wait somewhere else.
     pub(crate) fn try_poll_notified(self: Pin<&mut Self>, waker: &Waker) -> Option<Poll<()>> {
-        self.poll_with(Some(waker), LockWait::Try)
+        self.waiting().poll_with(Some(waker), LockWait::Try)
+    }
+
+    fn waiting(self: Pin<&mut Self>) -> Pin<&mut Waiting<&'a Notify>> {
+        // SAFETY: `inner` is pinned with the future: it is never moved out
+        // of or replaced, and `Notified` has no `Drop` of its own.
+        unsafe { self.map_unchecked_mut(|this| &mut this.inner) }
+    }
+}
+
+impl OwnedNotified {
+    /// [`Notified::enable`] for the owned future: joins the queue without
+    /// waiting yet and returns `true` if already notified.
+    pub fn enable(self: Pin<&mut Self>) -> bool {
+        self.waiting().poll_notified(None).is_ready()
+    }
+
+    fn waiting(self: Pin<&mut Self>) -> Pin<&mut Waiting<Arc<Notify>>> {
+        // SAFETY: as in `Notified::waiting`: `inner` is structurally
+        // pinned and `OwnedNotified` has no `Drop` of its own.
+        unsafe { self.map_unchecked_mut(|this| &mut this.inner) }
+    }
+}
+
+impl<N: Deref<Target = Notify>> Waiting<N> {
+    fn poll_notified(self: Pin<&mut Self>, waker: Option<&Waker>) -> Poll<()> {
+        match self.poll_with(waker, LockWait::Block) {
+            Some(poll) => poll,
+            None => unreachable!("a blocking lock is never busy"),
+        }
+    }
+
+    /// Polls once with the coop budget charged: both futures' `poll`.
+    fn poll_budgeted(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let restore = ready!(coop::poll_proceed(cx));
+        let poll = self.poll_notified(Some(cx.waker()));
+        if poll.is_ready() {
+            restore.made_progress();
+        }
+        poll
     }
 
     fn poll_with(self: Pin<&mut Self>, waker: Option<&Waker>, wait: LockWait) -> Option<Poll<()>> {
-        // SAFETY: `node` is never moved out of or replaced through `this`;
-        // the other fields are plain data.
+        // SAFETY: nothing is moved out of or replaced through `this`: the
+        // node stays where it was linked, and `notify` is only read.
         let this = unsafe { self.get_unchecked_mut() };
         let node = NonNull::from(&this.node);
-        let notify = this.notify;
+        let notify = &*this.notify;
         Some(match this.state {
             NotifiedState::Done => Poll::Ready(()),
             NotifiedState::Init => match notify.poll_first(node, this.calls, waker, wait) {
@@ -572,16 +663,19 @@ impl Future for Notified<'_> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let restore = ready!(coop::poll_proceed(cx));
-        let poll = self.poll_notified(Some(cx.waker()));
-        if poll.is_ready() {
-            restore.made_progress();
-        }
-        poll
+        self.waiting().poll_budgeted(cx)
     }
 }
 
-impl Drop for Notified<'_> {
+impl Future for OwnedNotified {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        self.waiting().poll_budgeted(cx)
+    }
+}
+
+impl<N: Deref<Target = Notify>> Drop for Waiting<N> {
     fn drop(&mut self) {
         if self.state == NotifiedState::Waiting {
             // Drop runs in place, so the node is where it was linked.
@@ -593,7 +687,15 @@ impl Drop for Notified<'_> {
 impl fmt::Debug for Notified<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Notified")
-            .field("state", &self.state)
+            .field("state", &self.inner.state)
+            .finish()
+    }
+}
+
+impl fmt::Debug for OwnedNotified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OwnedNotified")
+            .field("state", &self.inner.state)
             .finish()
     }
 }
