@@ -544,3 +544,223 @@ fn a_busy_socket_loop_still_lets_other_tasks_run() {
         })
     });
 }
+
+/// Waits with `$io.readable()` and evaluates `$try` until it stops
+/// returning `WouldBlock`; a bounded number of spurious wake-ups is
+/// allowed.
+macro_rules! read_when_ready {
+    ($io:expr, $try:expr) => {{
+        let mut outcome = None;
+        for _ in 0..1000 {
+            $io.readable().await.unwrap();
+            match $try {
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                result => {
+                    outcome = Some(result);
+                    break;
+                }
+            }
+        }
+        outcome
+            .expect("still WouldBlock after 1000 readiness events")
+            .unwrap()
+    }};
+}
+
+#[test]
+fn try_read_buf_fills_spare_capacity_of_a_vec_or_bytes_mut() {
+    both("try_read_buf", || async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+
+        // Nothing sent yet: WouldBlock, and the buffer is untouched.
+        let mut vec = Vec::with_capacity(32);
+        let error = server.try_read_buf(&mut vec).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::WouldBlock);
+        assert!(vec.is_empty());
+
+        client.write_all(b"into a vec").await.unwrap();
+        let n = read_when_ready!(server, server.try_read_buf(&mut vec));
+        assert_eq!(n, 10);
+        assert_eq!(vec, b"into a vec");
+
+        // Appends after what the buffer already holds.
+        let mut bytes = bytes::BytesMut::with_capacity(4);
+        bytes.extend_from_slice(b">");
+        client.write_all(b"then bytes").await.unwrap();
+        let mut got = 0;
+        while got < 10 {
+            got += read_when_ready!(server, server.try_read_buf(&mut bytes));
+        }
+        assert_eq!(&bytes[..], b">then bytes");
+        // Drained: WouldBlock again, and the readiness was cleared, so
+        // `readable` waits for the next bytes instead of spinning.
+        assert_eq!(
+            server.try_read_buf(&mut bytes).unwrap_err().kind(),
+            std::io::ErrorKind::WouldBlock
+        );
+
+        client.shutdown().await.unwrap();
+        let n = read_when_ready!(server, server.try_read_buf(&mut bytes));
+        assert_eq!(n, 0, "end of stream");
+        assert_eq!(&bytes[..], b">then bytes");
+    });
+}
+
+#[test]
+fn split_read_halves_try_read_buf() {
+    both("halves try_read_buf", || async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+
+        {
+            let (reader, _writer) = server.split();
+            let mut buf = Vec::with_capacity(16);
+            assert_eq!(
+                reader.try_read_buf(&mut buf).unwrap_err().kind(),
+                std::io::ErrorKind::WouldBlock
+            );
+            client.write_all(b"borrowed").await.unwrap();
+            let n = read_when_ready!(reader, reader.try_read_buf(&mut buf));
+            assert_eq!(&buf[..n], b"borrowed");
+        }
+
+        let (reader, _writer) = server.into_split();
+        let mut buf = bytes::BytesMut::with_capacity(16);
+        assert_eq!(
+            reader.try_read_buf(&mut buf).unwrap_err().kind(),
+            std::io::ErrorKind::WouldBlock
+        );
+        client.write_all(b"owned").await.unwrap();
+        let n = read_when_ready!(reader, reader.try_read_buf(&mut buf));
+        assert_eq!(&buf[..n], b"owned");
+    });
+}
+
+#[test]
+fn zero_linger_resets_the_connection_on_drop() {
+    both("zero linger", || async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        server.set_zero_linger().unwrap();
+        assert_eq!(server.linger().unwrap(), Some(std::time::Duration::ZERO));
+        drop(server);
+
+        let mut buf = [0; 8];
+        let read = weft::time::timeout(std::time::Duration::from_secs(30), client.read(&mut buf))
+            .await
+            .expect("the reset never arrived");
+        // A reset, not an orderly end of stream (`Ok(0)`).
+        assert_eq!(
+            read.unwrap_err().kind(),
+            std::io::ErrorKind::ConnectionReset
+        );
+
+        // The same option set before connecting.
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.set_zero_linger().unwrap();
+        assert_eq!(socket.linger().unwrap(), Some(std::time::Duration::ZERO));
+        let stream = socket
+            .connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(stream.linger().unwrap(), Some(std::time::Duration::ZERO));
+    });
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn quickack_round_trips() {
+    both("quickack", || async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let stream = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        stream.set_quickack(false).unwrap();
+        assert!(!stream.quickack().unwrap());
+        stream.set_quickack(true).unwrap();
+        assert!(stream.quickack().unwrap());
+    });
+}
+
+#[test]
+fn tcp_socket_ip_options_round_trip() {
+    both("TcpSocket ip options", || async {
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.set_tos_v4(0x10).unwrap();
+        assert_eq!(socket.tos_v4().unwrap(), 0x10);
+        #[allow(deprecated)]
+        {
+            socket.set_tos(0x08).unwrap();
+            assert_eq!(socket.tos().unwrap(), 0x08);
+        }
+        assert_eq!(socket.tos_v4().unwrap(), 0x08);
+
+        // Binding to no device is allowed without privileges; binding to a
+        // real one needs CAP_NET_RAW, so it is not tried here.
+        #[cfg(target_os = "linux")]
+        {
+            socket.bind_device(None).unwrap();
+            assert_eq!(socket.device().unwrap(), None);
+        }
+
+        // The option travels with the socket into the stream.
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let stream = socket
+            .connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (_server, _) = listener.accept().await.unwrap();
+        let stream_socket = TcpSocket::from_std_stream(stream.into_std().unwrap());
+        assert_eq!(stream_socket.tos_v4().unwrap(), 0x08);
+
+        match TcpSocket::new_v6() {
+            Ok(v6) => {
+                v6.set_tclass_v6(0x20).unwrap();
+                assert_eq!(v6.tclass_v6().unwrap(), 0x20);
+            }
+            Err(e) => eprintln!("no IPv6 sockets here ({e}); skipping the traffic class part"),
+        }
+    });
+}
+
+#[test]
+fn from_std_stream_takes_a_blocking_socket_as_it_is() {
+    both("from_std_stream", || async {
+        // A blocking socket: listen must switch it to non-blocking, or the
+        // accept below would block the runtime's thread.
+        let raw = socket2::Socket::new(
+            socket2::Domain::IPV4,
+            socket2::Type::STREAM,
+            Some(socket2::Protocol::TCP),
+        )
+        .unwrap();
+        assert!(!raw.nonblocking().unwrap());
+        let socket = TcpSocket::from_std_stream(raw.into());
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = socket.listen(16).unwrap();
+        assert!(socket2::SockRef::from(&listener).nonblocking().unwrap());
+
+        let raw = socket2::Socket::new(
+            socket2::Domain::IPV4,
+            socket2::Type::STREAM,
+            Some(socket2::Protocol::TCP),
+        )
+        .unwrap();
+        let client = TcpSocket::from_std_stream(raw.into());
+        let addr = listener.local_addr().unwrap();
+        let accept = weft::spawn(async move { listener.accept().await.map(drop) });
+        let stream = client.connect(addr).await.unwrap();
+        assert!(socket2::SockRef::from(&stream).nonblocking().unwrap());
+        accept.await.unwrap().unwrap();
+    });
+}

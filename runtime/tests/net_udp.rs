@@ -191,3 +191,174 @@ fn a_connected_socket_reports_refused_datagrams() {
         assert_eq!(error.kind(), ErrorKind::ConnectionRefused);
     });
 }
+
+#[test]
+fn peek_sender_leaves_the_whole_datagram_queued() {
+    both("udp peek_sender", || async {
+        let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let a_addr = a.local_addr().unwrap();
+        assert_eq!(
+            b.try_peek_sender().unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+
+        // Longer than the scratch space a sender peek uses, to show that
+        // the peek truncates nothing.
+        let datagram: Vec<u8> = (0..200u8).collect();
+        a.send_to(&datagram, b.local_addr().unwrap()).await.unwrap();
+        assert_eq!(b.peek_sender().await.unwrap(), a_addr);
+        assert_eq!(b.try_peek_sender().unwrap(), a_addr);
+        assert_eq!(
+            std::future::poll_fn(|cx| b.poll_peek_sender(cx))
+                .await
+                .unwrap(),
+            a_addr
+        );
+        let mut buf = [0; 512];
+        let (n, from) = b.recv_from(&mut buf).await.unwrap();
+        assert_eq!((&buf[..n], from), (&datagram[..], a_addr));
+        // Consumed now.
+        assert_eq!(
+            b.try_peek_sender().unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+    });
+}
+
+#[test]
+fn try_peek_and_poll_peek() {
+    both("udp peek family", || async {
+        let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let a_addr = a.local_addr().unwrap();
+        a.connect(b.local_addr().unwrap()).await.unwrap();
+        b.connect(a_addr).await.unwrap();
+
+        let mut buf = [0; 16];
+        assert_eq!(
+            b.try_peek(&mut buf).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+        assert_eq!(
+            b.try_peek_from(&mut buf).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+
+        a.send(b"look").await.unwrap();
+        let mut storage = [0; 16];
+        let mut peeked = ReadBuf::new(&mut storage);
+        std::future::poll_fn(|cx| b.poll_peek(cx, &mut peeked))
+            .await
+            .unwrap();
+        assert_eq!(peeked.filled(), b"look");
+
+        // Into uninitialized memory, too.
+        let mut storage = [std::mem::MaybeUninit::<u8>::uninit(); 16];
+        let mut peeked = ReadBuf::uninit(&mut storage);
+        let from = std::future::poll_fn(|cx| b.poll_peek_from(cx, &mut peeked))
+            .await
+            .unwrap();
+        assert_eq!((peeked.filled(), from), (&b"look"[..], a_addr));
+
+        assert_eq!(b.try_peek(&mut buf).unwrap(), 4);
+        let (n, from) = b.try_peek_from(&mut buf).unwrap();
+        assert_eq!((&buf[..n], from), (&b"look"[..], a_addr));
+
+        // Every peek left it there.
+        let mut buf = [0; 16];
+        assert_eq!(b.recv(&mut buf).await.unwrap(), 4);
+        assert_eq!(&buf[..4], b"look");
+        assert_eq!(
+            b.try_peek(&mut buf).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+    });
+}
+
+#[test]
+fn recv_buf_family_fills_spare_capacity() {
+    both("udp recv_buf", || async {
+        let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let a_addr = a.local_addr().unwrap();
+        let b_addr = b.local_addr().unwrap();
+
+        let mut vec = Vec::with_capacity(64);
+        assert_eq!(
+            b.try_recv_buf_from(&mut vec).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+        assert!(vec.is_empty());
+
+        a.send_to(b"first", b_addr).await.unwrap();
+        let (n, from) = b.recv_buf_from(&mut vec).await.unwrap();
+        assert_eq!((n, from, &vec[..]), (5, a_addr, &b"first"[..]));
+
+        // Appended after what the Vec holds.
+        a.send_to(b"second", b_addr).await.unwrap();
+        let (n, from) = loop {
+            b.readable().await.unwrap();
+            match b.try_recv_buf_from(&mut vec) {
+                Err(e) if e.kind() == ErrorKind::WouldBlock => continue,
+                result => break result.unwrap(),
+            }
+        };
+        assert_eq!((n, from, &vec[..]), (6, a_addr, &b"firstsecond"[..]));
+
+        // Connected: recv_buf and try_recv_buf.
+        b.connect(a_addr).await.unwrap();
+        let mut bytes = bytes::BytesMut::with_capacity(32);
+        assert_eq!(
+            b.try_recv_buf(&mut bytes).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+        a.send_to(b"third", b_addr).await.unwrap();
+        assert_eq!(b.recv_buf(&mut bytes).await.unwrap(), 5);
+        a.send_to(b"fourth", b_addr).await.unwrap();
+        let n = loop {
+            b.readable().await.unwrap();
+            match b.try_recv_buf(&mut bytes) {
+                Err(e) if e.kind() == ErrorKind::WouldBlock => continue,
+                result => break result.unwrap(),
+            }
+        };
+        assert_eq!((n, &bytes[..]), (6, &b"thirdfourth"[..]));
+
+        // A datagram longer than the room left is cut to fit.
+        let mut small = [0u8; 4];
+        let mut slice = &mut small[..];
+        a.send_to(b"truncated", b_addr).await.unwrap();
+        assert_eq!(b.recv_buf(&mut slice).await.unwrap(), 4);
+        assert_eq!(&small, b"trun");
+    });
+}
+
+#[test]
+fn ip_options_round_trip() {
+    both("udp ip options", || async {
+        let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        socket.set_tos_v4(0x10).unwrap();
+        assert_eq!(socket.tos_v4().unwrap(), 0x10);
+        #[allow(deprecated)]
+        {
+            socket.set_tos(0x08).unwrap();
+            assert_eq!(socket.tos().unwrap(), 0x08);
+        }
+        assert_eq!(socket.tos_v4().unwrap(), 0x08);
+
+        #[cfg(target_os = "linux")]
+        {
+            socket.bind_device(None).unwrap();
+            assert_eq!(socket.device().unwrap(), None);
+        }
+
+        match UdpSocket::bind("[::1]:0").await {
+            Ok(v6) => {
+                v6.set_tclass_v6(0x20).unwrap();
+                assert_eq!(v6.tclass_v6().unwrap(), 0x20);
+            }
+            Err(e) => eprintln!("no IPv6 loopback here ({e}); skipping the traffic class part"),
+        }
+    });
+}

@@ -175,3 +175,39 @@ fn peer_credentials_name_this_process_at_both_ends() {
         assert_eq!(a.peer_cred().unwrap().pid(), pid);
     });
 }
+
+#[test]
+fn try_read_buf_on_the_stream_and_its_halves() {
+    both("unix try_read_buf", || async {
+        let (mut a, mut b) = UnixStream::pair().unwrap();
+        let mut vec = Vec::with_capacity(16);
+        assert_eq!(
+            b.try_read_buf(&mut vec).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+        assert!(vec.is_empty());
+        a.write_all(b"stream").await.unwrap();
+        b.readable().await.unwrap();
+        assert_eq!(b.try_read_buf(&mut vec).unwrap(), 6);
+        assert_eq!(vec, b"stream");
+
+        {
+            let (reader, _writer) = b.split();
+            a.write_all(b"+borrowed").await.unwrap();
+            reader.readable().await.unwrap();
+            assert_eq!(reader.try_read_buf(&mut vec).unwrap(), 9);
+        }
+        assert_eq!(vec, b"stream+borrowed");
+
+        let (reader, _writer) = b.into_split();
+        let mut bytes = bytes::BytesMut::with_capacity(8);
+        assert_eq!(
+            reader.try_read_buf(&mut bytes).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+        a.write_all(b"owned").await.unwrap();
+        reader.readable().await.unwrap();
+        assert_eq!(reader.try_read_buf(&mut bytes).unwrap(), 5);
+        assert_eq!(&bytes[..], b"owned");
+    });
+}

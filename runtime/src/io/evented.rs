@@ -207,6 +207,15 @@ impl<E: Source + AsRawFd> Evented<E> {
         .map_ok(drop)
     }
 
+    /// Reads what the stream holds now into the spare capacity of `buf`,
+    /// without waiting, and advances `buf` by the count returned. Clears
+    /// read readiness on `WouldBlock`, as `try_read` does.
+    pub(crate) fn try_read_buf<B: bytes::BufMut + ?Sized>(&self, buf: &mut B) -> io::Result<usize> {
+        self.try_io(Interest::READABLE, |io| {
+            super::sys::read_into_spare(buf, |buf| super::sys::read_buf(io.as_raw_fd(), buf))
+        })
+    }
+
     /// Peeks into `buf` without consuming the bytes.
     pub(crate) fn poll_peek(
         &self,

@@ -264,6 +264,19 @@ macro_rules! stream_halves {
                     $get.try_read_vectored(bufs)
                 }
 
+                /// Reads what is available now into the spare capacity of
+                /// `buf` (a `Vec<u8>`, a `BytesMut`, any `BufMut`), without
+                /// waiting or zeroing it first, and advances `buf` by the
+                /// count returned.
+                ///
+                /// # Errors
+                ///
+                /// As for [`try_read`](Self::try_read); `buf` is unchanged then.
+                pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+                    let $this = self;
+                    $get.try_read_buf(buf)
+                }
+
                 either_side!($this => $get);
             };
         }

@@ -2,13 +2,15 @@
 
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::task::{ready, Context, Poll};
 
+use bytes::BufMut;
 use tokio::io::ReadBuf;
 use weft_reactor::Direction;
 
 use crate::io::evented::Evented;
+use crate::io::sys;
 use crate::io::{Interest, Ready};
 use crate::net::addr::{each_addr, to_socket_addrs, ToSocketAddrs};
 
@@ -210,10 +212,7 @@ impl UdpSocket {
     pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         ready!(self
             .io
-            .poll_io(cx, Direction::Read, |s| crate::io::sys::read_buf(
-                s.as_raw_fd(),
-                buf
-            )))?;
+            .poll_io(cx, Direction::Read, |s| sys::read_buf(s.as_raw_fd(), buf)))?;
         Poll::Ready(Ok(()))
     }
 
@@ -224,6 +223,55 @@ impl UdpSocket {
     /// `WouldBlock` if none is waiting; as for [`recv`](Self::recv).
     pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io.try_io(Interest::READABLE, |s| s.recv(buf))
+    }
+
+    /// Receives a datagram from the connected peer into the spare capacity
+    /// of `buf` (a `Vec<u8>`, a `BytesMut`, any [`BufMut`]), waiting until
+    /// one arrives, and advances `buf` by its length. The spare capacity
+    /// need not be initialized; a datagram longer than it is truncated.
+    ///
+    /// # Errors
+    ///
+    /// As for [`recv`](Self::recv); `buf` is unchanged then.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::net::UdpSocket;
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     let b = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     b.connect(a.local_addr()?).await?;
+    ///     a.send_to(b"datagram", b.local_addr()?).await?;
+    ///
+    ///     let mut buf = Vec::with_capacity(1500);
+    ///     let n = b.recv_buf(&mut buf).await?;
+    ///     assert_eq!((n, &buf[..]), (8, &b"datagram"[..]));
+    ///     Ok(())
+    /// }
+    /// ```
+    pub async fn recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io
+            .async_io(Interest::READABLE, |s| {
+                sys::read_into_spare(buf, |buf| sys::read_buf(s.as_raw_fd(), buf))
+            })
+            .await
+    }
+
+    /// Receives a datagram from the connected peer into the spare capacity
+    /// of `buf` if one is waiting, and advances `buf` by its length.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` if none is waiting (then wait with
+    /// [`readable`](Self::readable)); as for [`recv`](Self::recv). `buf` is
+    /// unchanged on any error.
+    pub fn try_recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io.try_io(Interest::READABLE, |s| {
+            sys::read_into_spare(buf, |buf| sys::read_buf(s.as_raw_fd(), buf))
+        })
     }
 
     /// Sends a datagram to `target` (the first address it resolves to).
@@ -290,10 +338,10 @@ impl UdpSocket {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<SocketAddr>> {
-        let (n, addr) = ready!(self.io.poll_io(cx, Direction::Read, |s| s
-            .recv_from(buf.initialize_unfilled())))?;
-        buf.advance(n);
-        Poll::Ready(Ok(addr))
+        let (_, from) = ready!(self
+            .io
+            .poll_io(cx, Direction::Read, |s| sys::recv_from_buf(s.as_fd(), buf)))?;
+        Poll::Ready(Ok(from))
     }
 
     /// Receives a datagram and its sender if one is waiting.
@@ -303,6 +351,54 @@ impl UdpSocket {
     /// `WouldBlock` if none is waiting; any error of the socket.
     pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io.try_io(Interest::READABLE, |s| s.recv_from(buf))
+    }
+
+    /// Receives a datagram into the spare capacity of `buf` (a `Vec<u8>`,
+    /// a `BytesMut`, any [`BufMut`]), waiting until one arrives; advances
+    /// `buf` by its length and returns that length with the sender. The
+    /// spare capacity need not be initialized; a datagram longer than it
+    /// is truncated.
+    ///
+    /// # Errors
+    ///
+    /// Any error of the socket; `buf` is unchanged then.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::net::UdpSocket;
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     let b = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     a.send_to(b"hello", b.local_addr()?).await?;
+    ///
+    ///     let mut buf = Vec::with_capacity(1500);
+    ///     let (n, from) = b.recv_buf_from(&mut buf).await?;
+    ///     assert_eq!((&buf[..n], from), (&b"hello"[..], a.local_addr()?));
+    ///     Ok(())
+    /// }
+    /// ```
+    pub async fn recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
+        self.io
+            .async_io(Interest::READABLE, |s| {
+                sys::read_into_spare(buf, |buf| sys::recv_from_buf(s.as_fd(), buf))
+            })
+            .await
+    }
+
+    /// Receives a datagram and its sender into the spare capacity of `buf`
+    /// if one is waiting, and advances `buf` by its length.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` if none is waiting; any error of the socket. `buf` is
+    /// unchanged on any error.
+    pub fn try_recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
+        self.io.try_io(Interest::READABLE, |s| {
+            sys::read_into_spare(buf, |buf| sys::recv_from_buf(s.as_fd(), buf))
+        })
     }
 
     /// Receives a datagram without removing it from the queue, with its
@@ -317,6 +413,90 @@ impl UdpSocket {
             .await
     }
 
+    /// Polls to receive a datagram into `buf` without removing it from the
+    /// queue, returning its sender; only the last task to poll the
+    /// receive direction is woken.
+    ///
+    /// # Errors
+    ///
+    /// Any error of the socket.
+    pub fn poll_peek_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<SocketAddr>> {
+        let (_, from) = ready!(self
+            .io
+            .poll_io(cx, Direction::Read, |s| sys::peek_from_buf(s.as_fd(), buf)))?;
+        Poll::Ready(Ok(from))
+    }
+
+    /// Receives a datagram and its sender without removing it from the
+    /// queue, if one is waiting.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` if none is waiting; any error of the socket.
+    pub fn try_peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        self.io.try_io(Interest::READABLE, |s| s.peek_from(buf))
+    }
+
+    /// The sender of the datagram at the head of the queue, waiting until
+    /// one arrives. The datagram stays queued, whole, for the next
+    /// receive, and no buffer is needed to learn who sent it.
+    ///
+    /// A datagram's source address is whatever its sender wrote there:
+    /// anyone can forge it, so do not treat it as proof of identity.
+    ///
+    /// # Errors
+    ///
+    /// Any error of the socket.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::net::UdpSocket;
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let a = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     let b = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     a.send_to(b"who am I?", b.local_addr()?).await?;
+    ///
+    ///     assert_eq!(b.peek_sender().await?, a.local_addr()?);
+    ///     // The datagram is still there, whole.
+    ///     let mut buf = [0; 16];
+    ///     let (n, _) = b.recv_from(&mut buf).await?;
+    ///     assert_eq!(&buf[..n], b"who am I?");
+    ///     Ok(())
+    /// }
+    /// ```
+    pub async fn peek_sender(&self) -> io::Result<SocketAddr> {
+        self.io.async_io(Interest::READABLE, peek_sender).await
+    }
+
+    /// Polls for the sender of the datagram at the head of the queue,
+    /// leaving the datagram there; only the last task to poll the receive
+    /// direction is woken.
+    ///
+    /// # Errors
+    ///
+    /// As for [`peek_sender`](Self::peek_sender).
+    pub fn poll_peek_sender(&self, cx: &mut Context<'_>) -> Poll<io::Result<SocketAddr>> {
+        self.io.poll_io(cx, Direction::Read, peek_sender)
+    }
+
+    /// The sender of the datagram at the head of the queue, if one is
+    /// waiting; the datagram stays there.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` if none is waiting; as for
+    /// [`peek_sender`](Self::peek_sender).
+    pub fn try_peek_sender(&self) -> io::Result<SocketAddr> {
+        self.io.try_io(Interest::READABLE, peek_sender)
+    }
+
     /// Receives a datagram from the connected peer without removing it.
     ///
     /// # Errors
@@ -324,6 +504,30 @@ impl UdpSocket {
     /// Any error of the socket.
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io.async_io(Interest::READABLE, |s| s.peek(buf)).await
+    }
+
+    /// Polls to receive a datagram from the connected peer into `buf`
+    /// without removing it from the queue; only the last task to poll the
+    /// receive direction is woken.
+    ///
+    /// # Errors
+    ///
+    /// Any error of the socket.
+    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        ready!(self
+            .io
+            .poll_io(cx, Direction::Read, |s| sys::peek_buf(s.as_raw_fd(), buf)))?;
+        Poll::Ready(Ok(()))
+    }
+
+    /// Receives a datagram from the connected peer without removing it
+    /// from the queue, if one is waiting.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` if none is waiting; any error of the socket.
+    pub fn try_peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io.try_io(Interest::READABLE, |s| s.peek(buf))
     }
 
     /// Runs `f` if the socket is ready for `interest` now; clears that
@@ -482,6 +686,162 @@ impl UdpSocket {
         self.io.get().set_ttl(ttl)
     }
 
+    /// The traffic class of outgoing IPv6 datagrams (`IPV6_TCLASS`).
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be read (on an IPv4 socket, for instance).
+    #[cfg(any(
+        target_os = "android",
+        target_os = "dragonfly",
+        target_os = "freebsd",
+        target_os = "fuchsia",
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "cygwin",
+    ))]
+    pub fn tclass_v6(&self) -> io::Result<u32> {
+        socket2::SockRef::from(self.io.get()).tclass_v6()
+    }
+
+    /// Sets the traffic class of outgoing IPv6 datagrams (`IPV6_TCLASS`):
+    /// the IPv6 counterpart of [`set_tos_v4`](Self::set_tos_v4).
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be set (on an IPv4 socket, for instance).
+    #[cfg(any(
+        target_os = "android",
+        target_os = "dragonfly",
+        target_os = "freebsd",
+        target_os = "fuchsia",
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "cygwin",
+    ))]
+    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
+        socket2::SockRef::from(self.io.get()).set_tclass_v6(tclass)
+    }
+
+    /// The type-of-service byte of outgoing IPv4 datagrams (`IP_TOS`).
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be read.
+    #[cfg(not(any(
+        target_os = "fuchsia",
+        target_os = "redox",
+        target_os = "solaris",
+        target_os = "illumos",
+        target_os = "haiku",
+        target_os = "wasi",
+    )))]
+    pub fn tos_v4(&self) -> io::Result<u32> {
+        socket2::SockRef::from(self.io.get()).tos_v4()
+    }
+
+    /// Sets the type-of-service byte of outgoing IPv4 datagrams
+    /// (`IP_TOS`): the DSCP and ECN bits routers may act on. It has no
+    /// effect on IPv6 datagrams; see
+    /// [`set_tclass_v6`](Self::set_tclass_v6) for those.
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::net::UdpSocket;
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let socket = UdpSocket::bind("127.0.0.1:0").await?;
+    ///     socket.set_tos_v4(0x10)?; // "low delay"
+    ///     assert_eq!(socket.tos_v4()?, 0x10);
+    ///     Ok(())
+    /// }
+    /// ```
+    #[cfg(not(any(
+        target_os = "fuchsia",
+        target_os = "redox",
+        target_os = "solaris",
+        target_os = "illumos",
+        target_os = "haiku",
+        target_os = "wasi",
+    )))]
+    pub fn set_tos_v4(&self, tos: u32) -> io::Result<()> {
+        socket2::SockRef::from(self.io.get()).set_tos_v4(tos)
+    }
+
+    /// The old name of [`tos_v4`](Self::tos_v4).
+    ///
+    /// # Errors
+    ///
+    /// As for [`tos_v4`](Self::tos_v4).
+    #[deprecated(note = "`IP_TOS` is IPv4-only: use `tos_v4` instead")]
+    #[doc(hidden)]
+    #[cfg(not(any(
+        target_os = "fuchsia",
+        target_os = "redox",
+        target_os = "solaris",
+        target_os = "illumos",
+        target_os = "haiku",
+        target_os = "wasi",
+    )))]
+    pub fn tos(&self) -> io::Result<u32> {
+        self.tos_v4()
+    }
+
+    /// The old name of [`set_tos_v4`](Self::set_tos_v4).
+    ///
+    /// # Errors
+    ///
+    /// As for [`set_tos_v4`](Self::set_tos_v4).
+    #[deprecated(note = "`IP_TOS` is IPv4-only: use `set_tos_v4` instead")]
+    #[doc(hidden)]
+    #[cfg(not(any(
+        target_os = "fuchsia",
+        target_os = "redox",
+        target_os = "solaris",
+        target_os = "illumos",
+        target_os = "haiku",
+        target_os = "wasi",
+    )))]
+    pub fn set_tos(&self, tos: u32) -> io::Result<()> {
+        self.set_tos_v4(tos)
+    }
+
+    /// The name of the network interface the socket is bound to
+    /// (`SO_BINDTODEVICE`), or `None` when it is not bound to one.
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be read.
+    #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
+    pub fn device(&self) -> io::Result<Option<Vec<u8>>> {
+        socket2::SockRef::from(self.io.get()).device()
+    }
+
+    /// Binds the socket to the network interface named `interface` (such
+    /// as `b"eth0"`), so that it only sends and receives through that
+    /// interface (`SO_BINDTODEVICE`); `None` or an empty name removes the
+    /// binding.
+    ///
+    /// # Errors
+    ///
+    /// `PermissionDenied` when binding to an interface without the
+    /// privilege to (`CAP_NET_RAW` on Linux); the OS error `ENODEV` for
+    /// an interface that does not exist.
+    #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
+    pub fn bind_device(&self, interface: Option<&[u8]>) -> io::Result<()> {
+        socket2::SockRef::from(self.io.get()).bind_device(interface)
+    }
+
     /// Takes the socket's pending error (`SO_ERROR`), if any.
     ///
     /// # Errors
@@ -490,6 +850,21 @@ impl UdpSocket {
     pub fn take_error(&self) -> io::Result<Option<io::Error>> {
         self.io.get().take_error()
     }
+}
+
+/// The sender of the datagram at the head of `socket`'s queue, which
+/// stays queued: socket2 peeks it into a few bytes of scratch space, and a
+/// peek leaves the datagram whole however little of it was copied.
+fn peek_sender(socket: &mio::net::UdpSocket) -> io::Result<SocketAddr> {
+    socket2::SockRef::from(socket)
+        .peek_sender()?
+        .as_socket()
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the datagram's sender has no IP address",
+            )
+        })
 }
 
 socket_traits!(UdpSocket, from socket: std::net::UdpSocket);

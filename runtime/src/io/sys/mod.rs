@@ -4,9 +4,17 @@
 //! uninitialized tail of a [`ReadBuf`], which mio's `&mut [u8]` methods
 //! cannot do without first zeroing it. Each function makes one system
 //! call, retries it on `EINTR`, and maps `-1` to `io::Error::last_os_error`.
+//!
+//! [`read_into_spare`] makes no system call: it lends the spare capacity
+//! of a [`BufMut`] to any of the others as a `ReadBuf`, which is how the
+//! sockets' `try_read_buf` and `recv_buf` methods read into a user's
+//! `Vec` or `BytesMut` without zeroing it first.
 
 use std::io;
-use std::os::fd::RawFd;
+use std::net::SocketAddr;
+use std::os::fd::{BorrowedFd, RawFd};
+
+use bytes::BufMut;
 use tokio::io::ReadBuf;
 
 /// Reads from `fd` into the unfilled part of `buf` and advances it by the
@@ -47,6 +55,82 @@ fn recv_buf(fd: RawFd, buf: &mut ReadBuf<'_>, flags: libc::c_int) -> io::Result<
     unsafe { buf.assume_init(n) };
     buf.advance(n);
     Ok(n)
+}
+
+/// Receives one datagram from `fd` into the unfilled part of `buf` and
+/// advances `buf` by its length, cut to the room `buf` had left; returns
+/// that length and the sender's address.
+pub(crate) fn recv_from_buf(
+    fd: BorrowedFd<'_>,
+    buf: &mut ReadBuf<'_>,
+) -> io::Result<(usize, SocketAddr)> {
+    recv_from_buf_with(fd, buf, 0)
+}
+
+/// Like [`recv_from_buf`] but leaves the datagram queued (`MSG_PEEK`).
+pub(crate) fn peek_from_buf(
+    fd: BorrowedFd<'_>,
+    buf: &mut ReadBuf<'_>,
+) -> io::Result<(usize, SocketAddr)> {
+    recv_from_buf_with(fd, buf, libc::MSG_PEEK)
+}
+
+/// `recvfrom` through socket2, which decodes the sender's address.
+fn recv_from_buf_with(
+    fd: BorrowedFd<'_>,
+    buf: &mut ReadBuf<'_>,
+    flags: libc::c_int,
+) -> io::Result<(usize, SocketAddr)> {
+    let socket = socket2::SockRef::from(&fd);
+    // SAFETY: as in `recv_buf`: only the kernel writes into this memory,
+    // so initialized bytes stay initialized.
+    let dst = unsafe { buf.unfilled_mut() };
+    let (n, from) = loop {
+        match socket.recv_from_with_flags(dst, flags) {
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            result => break result?,
+        }
+    };
+    // SAFETY: the kernel reported writing `n` bytes (at most the length
+    // of the unfilled part) at its start, so they are initialized.
+    unsafe { buf.assume_init(n) };
+    buf.advance(n);
+    let from = from.as_socket().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the datagram's sender has no IP address (is this a UDP socket?)",
+        )
+    })?;
+    Ok((n, from))
+}
+
+/// Lends the spare capacity of `buf` to `fill` as an empty [`ReadBuf`];
+/// once `fill` succeeds, advances `buf` past the bytes it filled in. On
+/// an error `buf` is left as it was.
+pub(crate) fn read_into_spare<B, R>(
+    buf: &mut B,
+    fill: impl FnOnce(&mut ReadBuf<'_>) -> io::Result<R>,
+) -> io::Result<R>
+where
+    B: BufMut + ?Sized,
+{
+    let (result, n) = {
+        // SAFETY: the slice is only ever seen as a `ReadBuf`, which reads
+        // no byte it has not seen written and whose safe methods never
+        // write uninitialized bytes; so `buf`'s initialized bytes stay
+        // initialized, as `as_uninit_slice_mut` requires.
+        let spare = unsafe { buf.chunk_mut().as_uninit_slice_mut() };
+        let mut read_buf = ReadBuf::uninit(spare);
+        let result = fill(&mut read_buf);
+        (result, read_buf.filled().len())
+    };
+    let value = result?;
+    // SAFETY: a `ReadBuf`'s filled part is initialized and starts at the
+    // start of its memory, so the first `n` bytes of `chunk_mut` are
+    // initialized, and `n` is at most the chunk's length, which is at most
+    // `remaining_mut`: what `advance_mut` asks for.
+    unsafe { buf.advance_mut(n) };
+    Ok(value)
 }
 
 /// The peer credentials of a connected Unix stream socket: pid (where

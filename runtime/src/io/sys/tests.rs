@@ -38,3 +38,47 @@ fn errors_come_from_the_os() {
     assert_eq!(error.raw_os_error(), Some(libc::EBADF));
     assert!(buf.filled().is_empty());
 }
+
+#[test]
+fn read_into_spare_advances_the_buffer_only_on_success() {
+    let mut vec = Vec::with_capacity(8);
+    vec.push(b'>');
+    let error = read_into_spare(&mut vec, |buf| {
+        buf.put_slice(b"lost");
+        Err::<(), _>(io::Error::from(io::ErrorKind::WouldBlock))
+    })
+    .unwrap_err();
+    assert_eq!(error.kind(), io::ErrorKind::WouldBlock);
+    assert_eq!(vec, b">");
+
+    let (mut a, b) = UnixStream::pair().unwrap();
+    a.write_all(b"kept").unwrap();
+    let n = read_into_spare(&mut vec, |buf| read_buf(b.as_raw_fd(), buf)).unwrap();
+    assert_eq!(n, 4);
+    assert_eq!(vec, b">kept");
+}
+
+#[test]
+fn recv_from_buf_names_the_sender_and_peek_from_buf_keeps_the_datagram() {
+    use std::os::fd::AsFd;
+
+    let a = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let b = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    a.send_to(b"datagram", b.local_addr().unwrap()).unwrap();
+
+    let mut storage = [MaybeUninit::<u8>::uninit(); 4];
+    let mut buf = ReadBuf::uninit(&mut storage);
+    let (n, from) = peek_from_buf(b.as_fd(), &mut buf).unwrap();
+    assert_eq!(
+        (n, from, buf.filled()),
+        (4, a.local_addr().unwrap(), &b"data"[..])
+    );
+
+    let mut storage = [MaybeUninit::<u8>::uninit(); 16];
+    let mut buf = ReadBuf::uninit(&mut storage);
+    let (n, from) = recv_from_buf(b.as_fd(), &mut buf).unwrap();
+    assert_eq!(
+        (n, from, buf.filled()),
+        (8, a.local_addr().unwrap(), &b"datagram"[..])
+    );
+}

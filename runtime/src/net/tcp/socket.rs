@@ -183,6 +183,17 @@ impl TcpSocket {
         self.inner.linger()
     }
 
+    /// Sets `SO_LINGER` to zero seconds, so that closing the connection
+    /// made from this socket resets it; see
+    /// [`TcpStream::set_zero_linger`].
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be set.
+    pub fn set_zero_linger(&self) -> io::Result<()> {
+        self.inner.set_linger(Some(Duration::ZERO))
+    }
+
     /// Turns Nagle's algorithm off (`true`) or on (`TCP_NODELAY`).
     ///
     /// # Errors
@@ -199,6 +210,160 @@ impl TcpSocket {
     /// If the option cannot be read.
     pub fn nodelay(&self) -> io::Result<bool> {
         self.inner.tcp_nodelay()
+    }
+
+    /// The traffic class of outgoing IPv6 packets (`IPV6_TCLASS`).
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be read (on an IPv4 socket, for instance).
+    #[cfg(any(
+        target_os = "android",
+        target_os = "dragonfly",
+        target_os = "freebsd",
+        target_os = "fuchsia",
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "cygwin",
+    ))]
+    pub fn tclass_v6(&self) -> io::Result<u32> {
+        self.inner.tclass_v6()
+    }
+
+    /// Sets the traffic class of outgoing IPv6 packets (`IPV6_TCLASS`):
+    /// the IPv6 counterpart of [`set_tos_v4`](Self::set_tos_v4).
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be set (on an IPv4 socket, for instance).
+    #[cfg(any(
+        target_os = "android",
+        target_os = "dragonfly",
+        target_os = "freebsd",
+        target_os = "fuchsia",
+        target_os = "linux",
+        target_os = "macos",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "cygwin",
+    ))]
+    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
+        self.inner.set_tclass_v6(tclass)
+    }
+
+    /// The type-of-service byte of outgoing IPv4 packets (`IP_TOS`).
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be read.
+    #[cfg(not(any(
+        target_os = "fuchsia",
+        target_os = "redox",
+        target_os = "solaris",
+        target_os = "illumos",
+        target_os = "haiku",
+        target_os = "wasi",
+    )))]
+    pub fn tos_v4(&self) -> io::Result<u32> {
+        self.inner.tos_v4()
+    }
+
+    /// Sets the type-of-service byte of outgoing IPv4 packets (`IP_TOS`):
+    /// the DSCP and ECN bits routers may act on. It has no effect on IPv6
+    /// packets; see [`set_tclass_v6`](Self::set_tclass_v6) for those.
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::net::TcpSocket;
+    ///
+    /// # fn main() -> std::io::Result<()> {
+    /// let socket = TcpSocket::new_v4()?;
+    /// socket.set_tos_v4(0x10)?; // "low delay"
+    /// assert_eq!(socket.tos_v4()?, 0x10);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(not(any(
+        target_os = "fuchsia",
+        target_os = "redox",
+        target_os = "solaris",
+        target_os = "illumos",
+        target_os = "haiku",
+        target_os = "wasi",
+    )))]
+    pub fn set_tos_v4(&self, tos: u32) -> io::Result<()> {
+        self.inner.set_tos_v4(tos)
+    }
+
+    /// The old name of [`tos_v4`](Self::tos_v4).
+    ///
+    /// # Errors
+    ///
+    /// As for [`tos_v4`](Self::tos_v4).
+    #[deprecated(note = "`IP_TOS` is IPv4-only: use `tos_v4` instead")]
+    #[doc(hidden)]
+    #[cfg(not(any(
+        target_os = "fuchsia",
+        target_os = "redox",
+        target_os = "solaris",
+        target_os = "illumos",
+        target_os = "haiku",
+        target_os = "wasi",
+    )))]
+    pub fn tos(&self) -> io::Result<u32> {
+        self.tos_v4()
+    }
+
+    /// The old name of [`set_tos_v4`](Self::set_tos_v4).
+    ///
+    /// # Errors
+    ///
+    /// As for [`set_tos_v4`](Self::set_tos_v4).
+    #[deprecated(note = "`IP_TOS` is IPv4-only: use `set_tos_v4` instead")]
+    #[doc(hidden)]
+    #[cfg(not(any(
+        target_os = "fuchsia",
+        target_os = "redox",
+        target_os = "solaris",
+        target_os = "illumos",
+        target_os = "haiku",
+        target_os = "wasi",
+    )))]
+    pub fn set_tos(&self, tos: u32) -> io::Result<()> {
+        self.set_tos_v4(tos)
+    }
+
+    /// The name of the network interface the socket is bound to
+    /// (`SO_BINDTODEVICE`), or `None` when it is not bound to one.
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be read.
+    #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
+    pub fn device(&self) -> io::Result<Option<Vec<u8>>> {
+        self.inner.device()
+    }
+
+    /// Binds the socket to the network interface named `interface` (such
+    /// as `b"eth0"`), so that it only sends and receives through that
+    /// interface (`SO_BINDTODEVICE`); `None` or an empty name removes the
+    /// binding.
+    ///
+    /// # Errors
+    ///
+    /// `PermissionDenied` when binding to an interface without the
+    /// privilege to (`CAP_NET_RAW` on Linux); the OS error `ENODEV` for
+    /// an interface that does not exist.
+    #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
+    pub fn bind_device(&self, interface: Option<&[u8]>) -> io::Result<()> {
+        self.inner.bind_device(interface)
     }
 
     /// Binds the socket to a local address.
@@ -240,6 +405,9 @@ impl TcpSocket {
     ///
     /// Outside a weft runtime, or on one built without I/O.
     pub async fn connect(self, addr: SocketAddr) -> io::Result<TcpStream> {
+        // A socket made by `new_v4`/`new_v6` is already non-blocking; one
+        // that came in through `from_std_stream` or a descriptor may not be.
+        self.inner.set_nonblocking(true)?;
         if let Err(error) = self.inner.connect(&SockAddr::from(addr)) {
             if error.raw_os_error() != Some(libc::EINPROGRESS) {
                 return Err(error);
@@ -261,21 +429,39 @@ impl TcpSocket {
     /// Outside a weft runtime, or on one built without I/O.
     #[track_caller]
     pub fn listen(self, backlog: u32) -> io::Result<TcpListener> {
+        self.inner.set_nonblocking(true)?;
         self.inner.listen(backlog.min(i32::MAX as u32) as i32)?;
         let std: std::net::TcpListener = self.inner.into();
         TcpListener::new(mio::net::TcpListener::from_std(std))
     }
 
-    /// Wraps a standard-library stream's socket (for example to read its
-    /// options); it is switched to non-blocking mode.
+    /// Wraps a standard-library stream's socket, for example one made
+    /// with socket2 to set an option weft has no method for. Nothing is
+    /// done to the socket here: [`connect`](Self::connect) and
+    /// [`listen`](Self::listen) switch it to non-blocking mode themselves.
     ///
-    /// # Errors
+    /// # Examples
     ///
-    /// If the socket cannot be made non-blocking.
-    pub fn from_std_stream(stream: std::net::TcpStream) -> io::Result<TcpSocket> {
-        let inner = Socket::from(stream);
-        inner.set_nonblocking(true)?;
-        Ok(TcpSocket { inner })
+    /// ```
+    /// use socket2::{Domain, Protocol, Socket, Type};
+    /// use weft::net::TcpSocket;
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let raw = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))?;
+    ///     raw.set_reuse_address(true)?;
+    ///     let socket = TcpSocket::from_std_stream(raw.into());
+    ///     assert!(socket.reuseaddr()?);
+    ///     socket.bind("127.0.0.1:0".parse().unwrap())?;
+    ///     let listener = socket.listen(16)?;
+    ///     assert!(listener.local_addr()?.port() != 0);
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn from_std_stream(stream: std::net::TcpStream) -> TcpSocket {
+        TcpSocket {
+            inner: Socket::from(stream),
+        }
     }
 }
 
@@ -298,8 +484,9 @@ impl IntoRawFd for TcpSocket {
 }
 
 impl From<OwnedFd> for TcpSocket {
-    /// Takes a descriptor that must be a TCP socket; it is not switched
-    /// to non-blocking mode.
+    /// Takes a descriptor that must be a TCP socket; like
+    /// [`TcpSocket::from_std_stream`], it is left as it is until
+    /// `connect` or `listen` switches it to non-blocking mode.
     fn from(fd: OwnedFd) -> TcpSocket {
         TcpSocket {
             inner: Socket::from(fd),

@@ -211,6 +211,87 @@ impl TcpStream {
         socket2::SockRef::from(self.io.get()).set_linger(linger)
     }
 
+    /// Sets `SO_LINGER` to zero seconds: closing the stream (dropping it)
+    /// then aborts the connection with a reset (`RST`) instead of the
+    /// orderly `FIN` exchange. Bytes not yet sent are thrown away, the
+    /// peer's next read or write fails with `ConnectionReset`, and this
+    /// side skips `TIME_WAIT`. Unlike a non-zero linger, the close never
+    /// blocks the thread.
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use weft::net::{TcpListener, TcpStream};
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+    ///     let stream = TcpStream::connect(listener.local_addr()?).await?;
+    ///     stream.set_zero_linger()?;
+    ///     assert_eq!(stream.linger()?, Some(Duration::ZERO));
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn set_zero_linger(&self) -> io::Result<()> {
+        socket2::SockRef::from(self.io.get()).set_linger(Some(Duration::ZERO))
+    }
+
+    /// Whether `TCP_QUICKACK` is on: the kernel acknowledges received
+    /// segments at once instead of delaying the `ACK` to piggyback it on
+    /// data. The kernel turns the flag off again by itself as the
+    /// connection settles, so reading it tells the current state only.
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be read.
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "fuchsia",
+        target_os = "cygwin",
+    ))]
+    pub fn quickack(&self) -> io::Result<bool> {
+        socket2::SockRef::from(self.io.get()).tcp_quickack()
+    }
+
+    /// Turns `TCP_QUICKACK` on (`true`: acknowledge at once) or off (let
+    /// the kernel delay acknowledgements). The setting is not permanent:
+    /// the kernel may leave quick-ack mode later on its own, so
+    /// latency-sensitive code sets it again after reads.
+    ///
+    /// # Errors
+    ///
+    /// If the option cannot be set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::net::{TcpListener, TcpStream};
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+    ///     let stream = TcpStream::connect(listener.local_addr()?).await?;
+    ///     stream.set_quickack(true)?;
+    ///     assert!(stream.quickack()?);
+    ///     Ok(())
+    /// }
+    /// ```
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "fuchsia",
+        target_os = "cygwin",
+    ))]
+    pub fn set_quickack(&self, quickack: bool) -> io::Result<()> {
+        socket2::SockRef::from(self.io.get()).set_tcp_quickack(quickack)
+    }
+
     /// The IP time-to-live of outgoing packets.
     ///
     /// # Errors
@@ -313,6 +394,47 @@ impl TcpStream {
     /// ```
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io.try_read(buf)
+    }
+
+    /// Reads what is available now into the spare capacity of `buf` (a
+    /// `Vec<u8>`, a `BytesMut`, any [`BufMut`](bytes::BufMut)), without
+    /// waiting, and advances `buf` by the count returned. The spare
+    /// capacity need not be initialized: nothing is zeroed first. `Ok(0)`
+    /// is the end of the stream, or a `buf` with no room left (a `Vec`
+    /// grows instead).
+    ///
+    /// # Errors
+    ///
+    /// As for [`try_read`](Self::try_read); `buf` is unchanged then.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::io::AsyncWriteExt;
+    /// use weft::net::{TcpListener, TcpStream};
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+    ///     let mut client = TcpStream::connect(listener.local_addr()?).await?;
+    ///     let (server, _) = listener.accept().await?;
+    ///     client.write_all(b"spare").await?;
+    ///
+    ///     let mut buf = Vec::with_capacity(64);
+    ///     loop {
+    ///         server.readable().await?;
+    ///         match server.try_read_buf(&mut buf) {
+    ///             Ok(_) => break,
+    ///             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+    ///             Err(e) => return Err(e),
+    ///         }
+    ///     }
+    ///     assert_eq!(buf, b"spare");
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io.try_read_buf(buf)
     }
 
     /// Reads into several buffers what is available now.

@@ -227,6 +227,19 @@ impl UnixStream {
         self.io.try_read_vectored(bufs)
     }
 
+    /// Reads what is available now into the spare capacity of `buf` (a
+    /// `Vec<u8>`, a `BytesMut`, any [`BufMut`](bytes::BufMut)), without
+    /// waiting or zeroing it first, and advances `buf` by the count
+    /// returned. `Ok(0)` is the end of the stream, or a `buf` with no room
+    /// left.
+    ///
+    /// # Errors
+    ///
+    /// As for [`try_read`](Self::try_read); `buf` is unchanged then.
+    pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io.try_read_buf(buf)
+    }
+
     /// Writes what fits now without waiting.
     ///
     /// # Errors
