@@ -457,3 +457,79 @@ fn unbounded_recv_is_woken_by_send() {
     assert!(recv.is_woken());
     assert_eq!(recv.assert_ready(), Some(3));
 }
+
+#[test]
+fn reserve_many_hands_out_its_slots_and_returns_the_rest() {
+    let (tx, mut rx) = mpsc::channel(4);
+    let mut permits = block_on(tx.reserve_many(3)).unwrap();
+    assert_eq!((permits.len(), tx.capacity()), (3, 1));
+    permits.next().unwrap().send(1);
+    // An unused permit from the iterator returns its own slot.
+    drop(permits.next().unwrap());
+    assert_eq!((permits.len(), tx.capacity()), (1, 2));
+    drop(permits);
+    assert_eq!(tx.capacity(), 3);
+    assert_eq!(rx.try_recv(), Ok(1));
+    assert_eq!(tx.capacity(), 4);
+
+    let mut empty = tx.try_reserve_many(0).unwrap();
+    assert!(empty.next().is_none());
+    assert!(empty.next().is_none());
+}
+
+#[test]
+fn reserve_many_waits_for_all_of_its_slots_in_queue_order() {
+    let (tx, mut rx) = mpsc::channel(2);
+    tx.try_send(1).unwrap();
+    tx.try_send(2).unwrap();
+    let mut many = Task::new(tx.reserve_many(2));
+    many.assert_pending();
+    // A later single reservation does not overtake the queued one.
+    let mut one = Task::new(tx.reserve());
+    one.assert_pending();
+    assert_eq!(rx.try_recv(), Ok(1));
+    many.assert_pending();
+    assert!(!one.is_woken());
+    assert_eq!(rx.try_recv(), Ok(2));
+    let mut permits = many.assert_ready().unwrap();
+    one.assert_pending();
+    permits.next().unwrap().send(3);
+    drop(permits);
+    assert!(one.is_woken());
+    one.assert_ready().unwrap().send(4);
+    assert_eq!(rx.try_recv(), Ok(3));
+    assert_eq!(rx.try_recv(), Ok(4));
+}
+
+#[test]
+fn reserve_many_beyond_the_bound_or_after_close_fails() {
+    let (tx, mut rx) = mpsc::channel::<u8>(2);
+    assert!(block_on(tx.reserve_many(3)).is_err());
+    assert!(matches!(tx.try_reserve_many(3), Err(TrySendError::Full(()))));
+    let held = tx.try_reserve_many(2).unwrap();
+    assert!(matches!(tx.try_reserve_many(1), Err(TrySendError::Full(()))));
+    rx.close();
+    assert!(block_on(tx.reserve_many(1)).is_err());
+    assert!(matches!(tx.try_reserve_many(1), Err(TrySendError::Closed(()))));
+    // The receiver reports the end only once the held slots come back.
+    let mut recv = Task::new(rx.recv());
+    recv.assert_pending();
+    drop(held);
+    assert!(recv.is_woken());
+    assert_eq!(recv.assert_ready(), None);
+}
+
+#[test]
+fn a_cancelled_partly_granted_reserve_many_returns_its_slots() {
+    let (tx, mut rx) = mpsc::channel::<u8>(3);
+    tx.try_send(1).unwrap();
+    tx.try_send(2).unwrap();
+    let mut many = Task::new(tx.reserve_many(3));
+    many.assert_pending();
+    // One slot frees: the queued reservation holds it, but still waits.
+    assert_eq!(rx.try_recv(), Ok(1));
+    many.assert_pending();
+    assert_eq!(tx.capacity(), 0);
+    drop(many);
+    assert_eq!(tx.capacity(), 2);
+}

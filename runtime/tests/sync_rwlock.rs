@@ -213,3 +213,79 @@ fn a_spent_coop_budget_makes_read_yield() {
     assert!(weft_scheduler::coop::budget(|| looping.poll()).is_pending());
     assert!(looping.is_woken());
 }
+
+#[test]
+fn downgrade_map_lets_queued_readers_in_before_any_writer() {
+    let lock = RwLock::new((1, 2));
+    let write = lock.try_write().unwrap();
+    let mut reader = Task::new(lock.read());
+    let mut writer = Task::new(lock.write());
+    reader.assert_pending();
+    writer.assert_pending();
+    let second = RwLockWriteGuard::downgrade_map(write, |pair| &pair.1);
+    assert_eq!(*second, 2);
+    assert!(reader.is_woken());
+    assert_eq!(reader.assert_ready().0, 1);
+    writer.assert_pending();
+    drop(second);
+    assert!(writer.is_woken());
+    writer.assert_ready();
+}
+
+#[test]
+fn try_downgrade_map_keeps_the_write_lock_on_refusal() {
+    let lock = RwLock::new(vec![1, 2]);
+    let write = lock.try_write().unwrap();
+    let mut write = RwLockWriteGuard::try_downgrade_map(write, |v| v.get(5)).unwrap_err();
+    write.push(3);
+    assert!(lock.try_read().is_err());
+    let last = RwLockWriteGuard::try_downgrade_map(write, |v| v.last()).unwrap();
+    assert_eq!(*last, 3);
+    assert!(lock.try_read().is_ok());
+    assert!(lock.try_write().is_err());
+    drop(last);
+    assert!(lock.try_write().is_ok());
+}
+
+#[test]
+fn into_mapped_keeps_exclusive_access() {
+    let lock = RwLock::new(1);
+    let mut mapped = RwLockWriteGuard::into_mapped(lock.try_write().unwrap());
+    *mapped += 1;
+    assert!(lock.try_read().is_err());
+    drop(mapped);
+    assert_eq!(*lock.try_read().unwrap(), 2);
+}
+
+#[test]
+fn owned_write_guards_downgrade_map_try_map_and_into_mapped() {
+    let lock = Arc::new(RwLock::new((1, vec![b'a'])));
+
+    let write = lock.clone().try_write_owned().unwrap();
+    let bytes = OwnedRwLockWriteGuard::downgrade_map(write, |pair| &pair.1);
+    assert_eq!(*bytes, b"a");
+    assert!(Arc::ptr_eq(OwnedRwLockReadGuard::rwlock(&bytes), &lock));
+    assert!(lock.try_read().is_ok());
+    assert!(lock.try_write().is_err());
+    drop(bytes);
+
+    let write = lock.clone().try_write_owned().unwrap();
+    let write = OwnedRwLockWriteGuard::try_downgrade_map(write, |_| None::<&u8>).unwrap_err();
+    let write = OwnedRwLockWriteGuard::try_map(write, |_| None::<&mut u8>).unwrap_err();
+    let mut bytes = OwnedRwLockWriteGuard::try_map(write, |pair| Some(&mut pair.1)).unwrap();
+    bytes.push(b'b');
+    assert!(Arc::ptr_eq(OwnedRwLockMappedWriteGuard::rwlock(&bytes), &lock));
+    let bytes = OwnedRwLockMappedWriteGuard::try_map(bytes, |v| v.get_mut(9)).unwrap_err();
+    let mut first = OwnedRwLockMappedWriteGuard::try_map(bytes, |v| v.first_mut()).unwrap();
+    *first = b'c';
+    assert!(lock.try_read().is_err());
+    drop(first);
+
+    let mut whole = OwnedRwLockWriteGuard::into_mapped(lock.clone().try_write_owned().unwrap());
+    whole.0 = 7;
+    drop(whole);
+    let read = lock.try_read().unwrap();
+    assert_eq!((read.0, read.1.as_slice()), (7, &b"cb"[..]));
+    drop(read);
+    assert_eq!(Arc::strong_count(&lock), 1);
+}

@@ -38,6 +38,16 @@ pub struct Permit<'a, T> {
     chan: &'a chan::Tx<T, Bounded>,
 }
 
+/// `n` reserved slots, handed out one [`Permit`] at a time; see
+/// [`Sender::reserve_many`]. Dropping the iterator gives back the slots it
+/// has not handed out.
+#[must_use = "dropping the iterator at once gives the slots back"]
+pub struct PermitIterator<'a, T> {
+    chan: &'a chan::Tx<T, Bounded>,
+    /// Slots not yet handed out.
+    n: usize,
+}
+
 /// A reserved slot that owns its sender; see [`Sender::reserve_owned`].
 #[must_use = "dropping the permit at once gives the slot back"]
 pub struct OwnedPermit<T> {
@@ -260,6 +270,70 @@ impl<T> Sender<T> {
         Ok(Permit { chan: &self.chan })
     }
 
+    /// Waits until `n` slots are free and reserves them all at once. The
+    /// slots come out of the returned iterator as [`Permit`]s; those not
+    /// taken go back to the channel when the iterator is dropped.
+    ///
+    /// Waiting for `n` slots keeps the sender's place in the queue, as for
+    /// [`Sender::reserve`]: later senders do not overtake it.
+    ///
+    /// # Errors
+    ///
+    /// [`SendError`] if the receiver is closed or dropped, or if `n` is
+    /// larger than the channel's [`max_capacity`](Sender::max_capacity)
+    /// (such a reservation could never be served).
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future gives up its place in the queue; slots it had
+    /// already been granted go back to the channel.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::sync::mpsc;
+    ///
+    /// # weft::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let (tx, mut rx) = mpsc::channel(4);
+    /// let mut permits = tx.reserve_many(3).await.unwrap();
+    /// // One slot is left for everyone else.
+    /// assert_eq!(tx.capacity(), 1);
+    /// permits.next().unwrap().send("a");
+    /// permits.next().unwrap().send("b");
+    /// // The third slot was never used: dropping the iterator returns it.
+    /// drop(permits);
+    /// assert_eq!(tx.capacity(), 2);
+    /// assert_eq!(rx.recv().await, Some("a"));
+    /// assert_eq!(rx.recv().await, Some("b"));
+    /// # });
+    /// ```
+    pub async fn reserve_many(&self, n: usize) -> Result<PermitIterator<'_, T>, SendError<()>> {
+        if n > self.max_capacity() {
+            return Err(SendError(()));
+        }
+        // If the acquire fails or is cancelled after part of `n` was
+        // granted, the semaphore takes that part back without telling the
+        // receiver, which may be waiting for the last slot to return after
+        // a close. The guard tells it; on success the iterator takes over.
+        struct WakeReceiver<'a, T>(&'a chan::Tx<T, Bounded>);
+        impl<T> Drop for WakeReceiver<'_, T> {
+            fn drop(&mut self) {
+                if self.0.semaphore().is_closed() {
+                    self.0.wake_rx();
+                }
+            }
+        }
+        let guard = WakeReceiver(&self.chan);
+        self.chan
+            .semaphore()
+            .semaphore
+            .acquire(n)
+            .await
+            .map_err(|_| SendError(()))?;
+        std::mem::forget(guard);
+        Ok(PermitIterator { chan: &self.chan, n })
+    }
+
     /// Like [`Sender::reserve`], but the permit owns the sender, so it can
     /// be moved into another task. [`OwnedPermit::send`] hands the sender
     /// back.
@@ -287,6 +361,37 @@ impl<T> Sender<T> {
     pub fn try_reserve(&self) -> Result<Permit<'_, T>, TrySendError<()>> {
         match self.chan.semaphore().semaphore.try_acquire(1) {
             Ok(()) => Ok(Permit { chan: &self.chan }),
+            Err(TryAcquireError::NoPermits) => Err(TrySendError::Full(())),
+            Err(TryAcquireError::Closed) => Err(TrySendError::Closed(())),
+        }
+    }
+
+    /// Reserves `n` slots if they are all free right now; see
+    /// [`Sender::reserve_many`].
+    ///
+    /// # Errors
+    ///
+    /// [`TrySendError::Closed`] if the receiver is closed or dropped;
+    /// [`TrySendError::Full`] if fewer than `n` slots are free (or others
+    /// wait first), or if `n` is larger than the channel's
+    /// [`max_capacity`](Sender::max_capacity). Both hold `()`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::sync::mpsc::{self, error::TrySendError};
+    ///
+    /// let (tx, _rx) = mpsc::channel::<u8>(2);
+    /// let permits = tx.try_reserve_many(2).unwrap();
+    /// assert_eq!(permits.len(), 2);
+    /// assert!(matches!(tx.try_reserve_many(1), Err(TrySendError::Full(()))));
+    /// ```
+    pub fn try_reserve_many(&self, n: usize) -> Result<PermitIterator<'_, T>, TrySendError<()>> {
+        if n > self.max_capacity() {
+            return Err(TrySendError::Full(()));
+        }
+        match self.chan.semaphore().semaphore.try_acquire(n) {
+            Ok(()) => Ok(PermitIterator { chan: &self.chan, n }),
             Err(TryAcquireError::NoPermits) => Err(TrySendError::Full(())),
             Err(TryAcquireError::Closed) => Err(TrySendError::Closed(())),
         }
@@ -451,6 +556,39 @@ impl<T> fmt::Debug for Permit<'_, T> {
     }
 }
 
+impl<'a, T> Iterator for PermitIterator<'a, T> {
+    type Item = Permit<'a, T>;
+
+    fn next(&mut self) -> Option<Permit<'a, T>> {
+        self.n = self.n.checked_sub(1)?;
+        Some(Permit { chan: self.chan })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.n, Some(self.n))
+    }
+}
+
+impl<T> ExactSizeIterator for PermitIterator<'_, T> {}
+
+impl<T> std::iter::FusedIterator for PermitIterator<'_, T> {}
+
+impl<T> Drop for PermitIterator<'_, T> {
+    fn drop(&mut self) {
+        if self.n > 0 {
+            give_back_many(self.chan, self.n);
+        }
+    }
+}
+
+impl<T> fmt::Debug for PermitIterator<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PermitIterator")
+            .field("remaining", &self.n)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<T> OwnedPermit<T> {
     /// Sends `value` into the reserved slot and returns the sender.
     pub fn send(mut self, value: T) -> Sender<T> {
@@ -497,7 +635,12 @@ impl<T> fmt::Debug for OwnedPermit<T> {
 /// Returns an unused slot. If the receiver closed, this may have been the
 /// last outstanding permit, which the receiver waits for to report the end.
 fn give_back<T>(chan: &chan::Tx<T, Bounded>) {
-    chan.semaphore().semaphore.release(1);
+    give_back_many(chan, 1);
+}
+
+/// [`give_back`] for `n` slots at once.
+fn give_back_many<T>(chan: &chan::Tx<T, Bounded>, n: usize) {
+    chan.semaphore().semaphore.release(n);
     if chan.semaphore().is_closed() {
         chan.wake_rx();
     }

@@ -144,9 +144,62 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
     /// assert!(lock.try_write().is_err());
     /// ```
     pub fn downgrade(self) -> RwLockReadGuard<'a, T> {
-        let (semaphore, data, permits) = (self.semaphore, self.data, self.permits);
+        Self::downgrade_map(self, |data| data)
+    }
+
+    /// [`downgrade`](Self::downgrade)s to read access narrowed to a part
+    /// of the data, in one step, so no writer gets in between.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::sync::{RwLock, RwLockWriteGuard};
+    ///
+    /// let lock = RwLock::new((1, String::from("a")));
+    /// let mut write = lock.try_write().unwrap();
+    /// write.1.push('b');
+    /// let name = RwLockWriteGuard::downgrade_map(write, |pair| &pair.1);
+    /// assert_eq!(*name, "ab");
+    /// // Other readers may come in; writers wait.
+    /// assert!(lock.try_read().is_ok());
+    /// assert!(lock.try_write().is_err());
+    /// ```
+    pub fn downgrade_map<U: ?Sized, F: FnOnce(&T) -> &U>(this: Self, f: F) -> RwLockReadGuard<'a, U> {
+        let data = f(&*this) as *const U;
+        this.into_read(data)
+    }
+
+    /// [`downgrade_map`](Self::downgrade_map) if `f` agrees.
+    ///
+    /// # Errors
+    ///
+    /// The original write guard when `f` returns `None`; it still holds
+    /// the lock for writing.
+    pub fn try_downgrade_map<U: ?Sized, F: FnOnce(&T) -> Option<&U>>(
+        this: Self,
+        f: F,
+    ) -> Result<RwLockReadGuard<'a, U>, Self> {
+        match f(&*this) {
+            Some(data) => {
+                let data = data as *const U;
+                Ok(this.into_read(data))
+            }
+            None => Err(this),
+        }
+    }
+
+    /// Turns the guard into a [`RwLockMappedWriteGuard`] of the whole
+    /// data, the type [`map`](Self::map) returns, so that code can handle
+    /// mapped and unmapped guards alike.
+    pub fn into_mapped(this: Self) -> RwLockMappedWriteGuard<'a, T> {
+        Self::map(this, |data| data)
+    }
+
+    /// Gives back all permits but one, which the returned read guard of
+    /// `data` keeps.
+    fn into_read<U: ?Sized>(self, data: *const U) -> RwLockReadGuard<'a, U> {
+        let (semaphore, permits) = (self.semaphore, self.permits);
         std::mem::forget(self);
-        // Keep one permit for the read guard.
         semaphore.release(permits as usize - 1);
         RwLockReadGuard {
             semaphore,

@@ -112,13 +112,52 @@ impl<T: ?Sized> OwnedRwLockWriteGuard<T> {
 
     /// Turns write access into read access without letting a writer in.
     pub fn downgrade(self) -> OwnedRwLockReadGuard<T> {
-        let permits = self.permits;
-        let this = std::mem::ManuallyDrop::new(self);
-        // SAFETY: `this` is never used or dropped again.
-        let lock = unsafe { std::ptr::read(&this.lock) };
-        lock.semaphore().release(permits as usize - 1);
-        let data = lock.read_ptr();
-        OwnedRwLockReadGuard { lock, data }
+        let data = self.lock.read_ptr();
+        self.into_read(data)
+    }
+
+    /// [`downgrade`](Self::downgrade)s to read access narrowed to a part
+    /// of the data, in one step, so no writer gets in between.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use weft::sync::{OwnedRwLockWriteGuard, RwLock};
+    ///
+    /// let lock = Arc::new(RwLock::new((1, 2)));
+    /// let mut write = lock.clone().try_write_owned().unwrap();
+    /// write.1 = 3;
+    /// let second = OwnedRwLockWriteGuard::downgrade_map(write, |pair| &pair.1);
+    /// assert_eq!(*second, 3);
+    /// assert!(lock.try_read().is_ok());
+    /// assert!(lock.try_write().is_err());
+    /// ```
+    pub fn downgrade_map<U: ?Sized, F: FnOnce(&T) -> &U>(
+        this: Self,
+        f: F,
+    ) -> OwnedRwLockReadGuard<T, U> {
+        let data = f(&*this) as *const U;
+        this.into_read(data)
+    }
+
+    /// [`downgrade_map`](Self::downgrade_map) if `f` agrees.
+    ///
+    /// # Errors
+    ///
+    /// The original write guard when `f` returns `None`; it still holds
+    /// the lock for writing.
+    pub fn try_downgrade_map<U: ?Sized, F: FnOnce(&T) -> Option<&U>>(
+        this: Self,
+        f: F,
+    ) -> Result<OwnedRwLockReadGuard<T, U>, Self> {
+        match f(&*this) {
+            Some(data) => {
+                let data = data as *const U;
+                Ok(this.into_read(data))
+            }
+            None => Err(this),
+        }
     }
 
     /// Narrows the guard to a part of the data.
@@ -127,10 +166,54 @@ impl<T: ?Sized> OwnedRwLockWriteGuard<T> {
         f: F,
     ) -> OwnedRwLockMappedWriteGuard<T, U> {
         let data = f(&mut *this) as *mut U;
-        let permits = this.permits;
-        let this = std::mem::ManuallyDrop::new(this);
-        // SAFETY: `this` is never used or dropped again.
-        let lock = unsafe { std::ptr::read(&this.lock) };
+        this.into_mapped_at(data)
+    }
+
+    /// Narrows the guard if `f` agrees.
+    ///
+    /// # Errors
+    ///
+    /// The original guard when `f` returns `None`.
+    pub fn try_map<U: ?Sized, F: FnOnce(&mut T) -> Option<&mut U>>(
+        mut this: Self,
+        f: F,
+    ) -> Result<OwnedRwLockMappedWriteGuard<T, U>, Self> {
+        match f(&mut *this) {
+            Some(data) => {
+                let data = data as *mut U;
+                Ok(this.into_mapped_at(data))
+            }
+            None => Err(this),
+        }
+    }
+
+    /// Turns the guard into an [`OwnedRwLockMappedWriteGuard`] of the
+    /// whole data, the type [`map`](Self::map) returns.
+    pub fn into_mapped(this: Self) -> OwnedRwLockMappedWriteGuard<T> {
+        Self::map(this, |data| data)
+    }
+
+    /// Moves the `Arc` and the permits out without running `Drop`.
+    fn take_lock(self) -> (Arc<RwLock<T>>, u32) {
+        let permits = self.permits;
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never used or dropped again, so the `Arc` is
+        // moved out exactly once.
+        (unsafe { std::ptr::read(&this.lock) }, permits)
+    }
+
+    /// Gives back all permits but one, which the returned read guard of
+    /// `data` (a pointer into the lock's data) keeps.
+    fn into_read<U: ?Sized>(self, data: *const U) -> OwnedRwLockReadGuard<T, U> {
+        let (lock, permits) = self.take_lock();
+        lock.semaphore().release(permits as usize - 1);
+        OwnedRwLockReadGuard { lock, data }
+    }
+
+    /// The mapped guard of `data` (a pointer into the lock's data), with
+    /// every permit.
+    fn into_mapped_at<U: ?Sized>(self, data: *mut U) -> OwnedRwLockMappedWriteGuard<T, U> {
+        let (lock, permits) = self.take_lock();
         OwnedRwLockMappedWriteGuard {
             lock,
             data,
@@ -187,15 +270,45 @@ unsafe impl<T: ?Sized + Send + Sync, U: ?Sized + Send + Sync> Sync
 }
 
 impl<T: ?Sized, U: ?Sized> OwnedRwLockMappedWriteGuard<T, U> {
+    /// The lock this guard writes.
+    pub fn rwlock(this: &Self) -> &Arc<RwLock<T>> {
+        &this.lock
+    }
+
     /// Narrows the guard further.
     pub fn map<V: ?Sized, F: FnOnce(&mut U) -> &mut V>(
         mut this: Self,
         f: F,
     ) -> OwnedRwLockMappedWriteGuard<T, V> {
         let data = f(&mut *this) as *mut V;
-        let permits = this.permits;
-        let this = std::mem::ManuallyDrop::new(this);
-        // SAFETY: `this` is never used or dropped again.
+        this.remap(data)
+    }
+
+    /// Narrows the guard further if `f` agrees.
+    ///
+    /// # Errors
+    ///
+    /// The original guard when `f` returns `None`.
+    pub fn try_map<V: ?Sized, F: FnOnce(&mut U) -> Option<&mut V>>(
+        mut this: Self,
+        f: F,
+    ) -> Result<OwnedRwLockMappedWriteGuard<T, V>, Self> {
+        match f(&mut *this) {
+            Some(data) => {
+                let data = data as *mut V;
+                Ok(this.remap(data))
+            }
+            None => Err(this),
+        }
+    }
+
+    /// The same lock and permits, pointing at `data` (inside the lock's
+    /// data), without running `Drop`.
+    fn remap<V: ?Sized>(self, data: *mut V) -> OwnedRwLockMappedWriteGuard<T, V> {
+        let permits = self.permits;
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never used or dropped again, so the `Arc` is
+        // moved out exactly once.
         let lock = unsafe { std::ptr::read(&this.lock) };
         OwnedRwLockMappedWriteGuard {
             lock,
