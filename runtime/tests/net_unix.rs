@@ -2,10 +2,13 @@
 
 mod net_support;
 
+use std::future::poll_fn;
 use std::io::ErrorKind;
+use std::task::Poll;
 
 use net_support::*;
-use weft::io::{AsyncReadExt, AsyncWriteExt};
+use weft::io::{AsyncReadExt, AsyncWriteExt, Interest, ReadBuf};
+use weft::net::unix::SocketAddr;
 use weft::net::{UnixDatagram, UnixListener, UnixStream};
 
 #[test]
@@ -209,5 +212,263 @@ fn try_read_buf_on_the_stream_and_its_halves() {
         reader.readable().await.unwrap();
         assert_eq!(reader.try_read_buf(&mut bytes).unwrap(), 5);
         assert_eq!(&bytes[..], b"owned");
+    });
+}
+
+#[test]
+fn datagram_poll_methods_fill_a_read_buf() {
+    both("unix datagram poll", || async {
+        let dir = tempfile::tempdir().unwrap();
+        let server_path = dir.path().join("server.sock");
+        let client_path = dir.path().join("client.sock");
+        let server = UnixDatagram::bind(&server_path).unwrap();
+        let client = UnixDatagram::bind(&client_path).unwrap();
+
+        poll_fn(|cx| client.poll_send_ready(cx)).await.unwrap();
+        let sent = poll_fn(|cx| client.poll_send_to(cx, b"polled request", &server_path))
+            .await
+            .unwrap();
+        assert_eq!(sent, 14);
+        poll_fn(|cx| server.poll_recv_ready(cx)).await.unwrap();
+        let mut storage = [0; 32];
+        let mut buf = ReadBuf::new(&mut storage);
+        buf.put_slice(b">");
+        let from = poll_fn(|cx| server.poll_recv_from(cx, &mut buf))
+            .await
+            .unwrap();
+        // Appended after what the buffer already held.
+        assert_eq!(buf.filled(), b">polled request");
+        assert_eq!(from.as_pathname(), Some(client_path.as_path()));
+
+        // A datagram longer than the room left is cut to fit.
+        server.send_to(b"0123456789", &client_path).await.unwrap();
+        let mut storage = [0; 4];
+        let mut buf = ReadBuf::new(&mut storage);
+        poll_fn(|cx| client.poll_recv(cx, &mut buf)).await.unwrap();
+        assert_eq!(buf.filled(), b"0123");
+
+        // Nothing waiting: pending, not an error.
+        let mut storage = [0; 4];
+        let mut buf = ReadBuf::new(&mut storage);
+        let polled = poll_fn(|cx| Poll::Ready(client.poll_recv(cx, &mut buf))).await;
+        assert!(polled.is_pending());
+    });
+}
+
+#[test]
+fn datagram_recv_buf_into_spare_capacity() {
+    both("unix datagram recv_buf", || async {
+        let (a, b) = UnixDatagram::pair().unwrap();
+        let mut vec = Vec::with_capacity(64);
+        assert_eq!(
+            b.try_recv_buf(&mut vec).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+        assert!(vec.is_empty());
+
+        a.send(b"first").await.unwrap();
+        a.send(b"second").await.unwrap();
+        assert_eq!(b.recv_buf(&mut vec).await.unwrap(), 5);
+        b.readable().await.unwrap();
+        assert_eq!(b.try_recv_buf(&mut vec).unwrap(), 6);
+        assert_eq!(vec, b"firstsecond");
+
+        // A fixed slice is a `BufMut` with no room to grow: the datagram
+        // is cut to the slice.
+        a.send(b"truncated").await.unwrap();
+        let mut storage = [0u8; 5];
+        let mut slice = &mut storage[..];
+        assert_eq!(b.recv_buf(&mut slice).await.unwrap(), 5);
+        assert_eq!(&storage, b"trunc");
+
+        let mut bytes = bytes::BytesMut::with_capacity(16);
+        a.send(b"pair").await.unwrap();
+        let (n, from) = b.recv_buf_from(&mut bytes).await.unwrap();
+        assert_eq!((n, &bytes[..]), (4, &b"pair"[..]));
+        assert!(from.is_unnamed());
+    });
+}
+
+#[test]
+fn datagram_recv_buf_from_names_the_sender() {
+    both("unix datagram recv_buf_from", || async {
+        let dir = tempfile::tempdir().unwrap();
+        let server_path = dir.path().join("server.sock");
+        let client_path = dir.path().join("client.sock");
+        let server = UnixDatagram::bind(&server_path).unwrap();
+        let client = UnixDatagram::bind(&client_path).unwrap();
+        let anonymous = UnixDatagram::unbound().unwrap();
+
+        let mut buf = Vec::with_capacity(64);
+        assert_eq!(
+            server.try_recv_buf_from(&mut buf).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+        client.send_to(b"named", &server_path).await.unwrap();
+        let (n, from) = server.recv_buf_from(&mut buf).await.unwrap();
+        assert_eq!(n, 5);
+        assert_eq!(from.as_pathname(), Some(client_path.as_path()));
+
+        anonymous.send_to(b"unnamed", &server_path).await.unwrap();
+        server.readable().await.unwrap();
+        let (n, from) = server.try_recv_buf_from(&mut buf).unwrap();
+        assert_eq!(n, 7);
+        assert!(from.is_unnamed());
+        assert_eq!(from.as_pathname(), None);
+        assert_eq!(buf, b"namedunnamed");
+    });
+}
+
+#[test]
+fn datagram_try_io_and_async_io_run_the_callers_io() {
+    both("unix datagram try_io", || async {
+        let (a, b) = UnixDatagram::pair().unwrap();
+        // The caller's own view of the socket, sharing its open file.
+        let b_std = std::os::unix::net::UnixDatagram::from(
+            std::os::fd::AsFd::as_fd(&b).try_clone_to_owned().unwrap(),
+        );
+        let mut buf = [0; 16];
+        let result = b.try_io(Interest::READABLE, || b_std.recv(&mut buf));
+        assert_eq!(result.unwrap_err().kind(), ErrorKind::WouldBlock);
+
+        let sender = weft::spawn(async move {
+            a.send(b"by hand").await.unwrap();
+            a
+        });
+        let n = b
+            .async_io(Interest::READABLE, || b_std.recv(&mut buf))
+            .await
+            .unwrap();
+        assert_eq!(&buf[..n], b"by hand");
+        let a = sender.await.unwrap();
+
+        let a_std = std::os::unix::net::UnixDatagram::from(
+            std::os::fd::AsFd::as_fd(&a).try_clone_to_owned().unwrap(),
+        );
+        a.writable().await.unwrap();
+        let n = a
+            .try_io(Interest::WRITABLE, || a_std.send(b"written by hand"))
+            .unwrap();
+        assert_eq!(n, 15);
+        let n = b.recv(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"written by hand");
+    });
+}
+
+#[test]
+fn try_from_std_listener_and_datagram() {
+    both("unix try_from", || async {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("std.sock");
+        let std_listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        let listener = UnixListener::try_from(std_listener).unwrap();
+        let client = UnixStream::connect(&path).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let client_ref: &UnixStream = client.as_ref();
+        assert!(client_ref.peer_addr().unwrap().as_pathname() == Some(path.as_path()));
+        drop(server);
+
+        let (a, b) = std::os::unix::net::UnixDatagram::pair().unwrap();
+        let a = UnixDatagram::try_from(a).unwrap();
+        let b = UnixDatagram::try_from(b).unwrap();
+        a.send(b"adopted").await.unwrap();
+        let mut buf = [0; 8];
+        let n = b.recv(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"adopted");
+    });
+}
+
+#[test]
+fn bind_addr_and_connect_addr_with_a_path() {
+    both("unix bind_addr path", || async {
+        let dir = tempfile::tempdir().unwrap();
+        let addr = SocketAddr::from_pathname(dir.path().join("addr.sock")).unwrap();
+        let listener = UnixListener::bind_addr(&addr).unwrap();
+        assert_eq!(
+            listener.local_addr().unwrap().as_pathname(),
+            addr.as_pathname()
+        );
+        let mut client = UnixStream::connect_addr(&addr).await.unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        client.write_all(b"by address").await.unwrap();
+        let mut buf = [0; 10];
+        server.read_exact(&mut buf).await.unwrap();
+        assert_eq!(&buf, b"by address");
+
+        let error = UnixListener::bind_addr(&addr).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::AddrInUse);
+        let missing = SocketAddr::from_pathname(dir.path().join("missing.sock")).unwrap();
+        let error = UnixStream::connect_addr(&missing).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::NotFound);
+    });
+}
+
+/// A name in the abstract namespace no other test or process uses.
+#[cfg(target_os = "linux")]
+fn abstract_name(what: &str) -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("weft-test-{}-{what}-{n}", std::process::id())
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn abstract_namespace_addresses_on_linux() {
+    use std::os::linux::net::SocketAddrExt;
+
+    both("unix abstract", || async {
+        let name = abstract_name("listener");
+        let addr = SocketAddr::from_abstract_name(&name).unwrap();
+        let listener = UnixListener::bind_addr(&addr).unwrap();
+        let local = listener.local_addr().unwrap();
+        assert_eq!(local.as_abstract_name(), Some(name.as_bytes()));
+        assert_eq!(local.as_pathname(), None);
+
+        let mut client = UnixStream::connect_addr(&addr).await.unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        assert_eq!(
+            client.peer_addr().unwrap().as_abstract_name(),
+            Some(name.as_bytes())
+        );
+        client.write_all(b"abstract").await.unwrap();
+        let mut buf = [0; 8];
+        server.read_exact(&mut buf).await.unwrap();
+        assert_eq!(&buf, b"abstract");
+        let error = UnixListener::bind_addr(&addr).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::AddrInUse);
+
+        // A path whose first byte is NUL names the same namespace.
+        let name = abstract_name("nul-path");
+        let listener = UnixListener::bind(format!("\0{name}")).unwrap();
+        assert_eq!(
+            listener.local_addr().unwrap().as_abstract_name(),
+            Some(name.as_bytes())
+        );
+        let _client = UnixStream::connect(format!("\0{name}")).await.unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        assert_eq!(
+            server.local_addr().unwrap().as_abstract_name(),
+            Some(name.as_bytes())
+        );
+
+        // Nothing bound under a fresh name: refused, not found.
+        let nobody = SocketAddr::from_abstract_name(abstract_name("nobody")).unwrap();
+        let error = UnixStream::connect_addr(&nobody).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::ConnectionRefused);
+
+        // recv_buf_from reports an abstract sender by name.
+        let dir = tempfile::tempdir().unwrap();
+        let server_path = dir.path().join("server.sock");
+        let server = UnixDatagram::bind(&server_path).unwrap();
+        let name = abstract_name("datagram");
+        let client_addr = SocketAddr::from_abstract_name(&name).unwrap();
+        let std_client = std::os::unix::net::UnixDatagram::bind_addr(&client_addr).unwrap();
+        let client = UnixDatagram::from_std(std_client).unwrap();
+        client.send_to(b"from afar", &server_path).await.unwrap();
+        let mut buf = Vec::with_capacity(16);
+        let (n, from) = server.recv_buf_from(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"from afar");
+        assert_eq!(from.as_abstract_name(), Some(name.as_bytes()));
     });
 }

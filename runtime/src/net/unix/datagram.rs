@@ -2,13 +2,17 @@
 
 use std::io;
 use std::net::Shutdown;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::path::Path;
 use std::task::{Context, Poll};
 
+use bytes::BufMut;
+use tokio::io::ReadBuf;
 use weft_reactor::Direction;
 
 use super::SocketAddr;
 use crate::io::evented::Evented;
+use crate::io::sys;
 use crate::io::{Interest, Ready};
 
 /// A Unix-domain datagram socket. Datagrams keep their boundaries and are
@@ -48,7 +52,10 @@ impl UnixDatagram {
     ///
     /// Outside a weft runtime, or on one built without I/O.
     #[track_caller]
-    pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixDatagram> {
+    pub fn bind<P>(path: P) -> io::Result<UnixDatagram>
+    where
+        P: AsRef<Path>,
+    {
         UnixDatagram::new(mio::net::UnixDatagram::bind(path)?)
     }
 
@@ -120,7 +127,7 @@ impl UnixDatagram {
     /// # Errors
     ///
     /// If nothing is bound at `path`; any error of the socket.
-    pub fn connect(&self, path: impl AsRef<Path>) -> io::Result<()> {
+    pub fn connect<P: AsRef<Path>>(&self, path: P) -> io::Result<()> {
         self.io.get().connect(path)
     }
 
@@ -169,13 +176,117 @@ impl UnixDatagram {
         self.io.try_io(Interest::READABLE, |s| s.recv(buf))
     }
 
-    /// Polls to receive a datagram.
+    /// Polls to receive a datagram into the unfilled part of `buf`, which
+    /// is advanced by the datagram's length. A datagram longer than the
+    /// room left in `buf` is truncated. Only the last task to poll is
+    /// woken.
     ///
     /// # Errors
     ///
     /// As for [`recv`](Self::recv).
-    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-        self.io.poll_io(cx, Direction::Read, |s| s.recv(buf))
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use weft::io::ReadBuf;
+    /// use weft::net::UnixDatagram;
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let (a, b) = UnixDatagram::pair()?;
+    ///     a.send(b"polled").await?;
+    ///     let mut storage = [0; 16];
+    ///     let mut buf = ReadBuf::new(&mut storage);
+    ///     poll_fn(|cx| b.poll_recv(cx, &mut buf)).await?;
+    ///     assert_eq!(buf.filled(), b"polled");
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn poll_recv(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        self.io
+            .poll_io(cx, Direction::Read, |s| sys::read_buf(s.as_raw_fd(), buf))
+            .map_ok(drop)
+    }
+
+    /// Polls to receive a datagram into the unfilled part of `buf`,
+    /// returning its sender. A datagram longer than the room left in `buf`
+    /// is truncated. Only the last task to poll is woken.
+    ///
+    /// # Errors
+    ///
+    /// As for [`recv_from`](Self::recv_from).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use weft::io::ReadBuf;
+    /// use weft::net::UnixDatagram;
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let (a, b) = UnixDatagram::pair()?;
+    ///     a.send(b"from a pair").await?;
+    ///     let mut storage = [0; 16];
+    ///     let mut buf = ReadBuf::new(&mut storage);
+    ///     let from = poll_fn(|cx| b.poll_recv_from(cx, &mut buf)).await?;
+    ///     assert_eq!(buf.filled(), b"from a pair");
+    ///     assert!(from.is_unnamed());
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn poll_recv_from(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<SocketAddr>> {
+        self.io
+            .poll_io(cx, Direction::Read, |s| recv_from_buf(s.as_fd(), buf))
+            .map_ok(|(_, from)| from)
+    }
+
+    /// Receives a datagram into the spare capacity of `buf` (its
+    /// [`chunk_mut`](BufMut::chunk_mut)), advancing `buf` by its length.
+    /// A datagram longer than that chunk is truncated. Cancel-safe.
+    ///
+    /// # Errors
+    ///
+    /// As for [`recv`](Self::recv).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::net::UnixDatagram;
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let (a, b) = UnixDatagram::pair()?;
+    ///     a.send(b"into a vec").await?;
+    ///     let mut buf = Vec::with_capacity(64);
+    ///     let n = b.recv_buf(&mut buf).await?;
+    ///     assert_eq!((n, &buf[..]), (10, &b"into a vec"[..]));
+    ///     Ok(())
+    /// }
+    /// ```
+    pub async fn recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io
+            .async_io(Interest::READABLE, |s| {
+                sys::read_into_spare(buf, |buf| sys::read_buf(s.as_raw_fd(), buf))
+            })
+            .await
+    }
+
+    /// Receives a datagram into the spare capacity of `buf` if one is
+    /// waiting, advancing `buf` by its length.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` if none is waiting; as for [`recv`](Self::recv).
+    pub fn try_recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io.try_io(Interest::READABLE, |s| {
+            sys::read_into_spare(buf, |buf| sys::read_buf(s.as_raw_fd(), buf))
+        })
     }
 
     /// Sends a datagram to the socket bound at `target`.
@@ -183,7 +294,10 @@ impl UnixDatagram {
     /// # Errors
     ///
     /// If nothing is bound there; any error of the socket.
-    pub async fn send_to(&self, buf: &[u8], target: impl AsRef<Path>) -> io::Result<usize> {
+    pub async fn send_to<P>(&self, buf: &[u8], target: P) -> io::Result<usize>
+    where
+        P: AsRef<Path>,
+    {
         let target = target.as_ref();
         self.io
             .async_io(Interest::WRITABLE, |s| s.send_to(buf, target))
@@ -195,9 +309,32 @@ impl UnixDatagram {
     /// # Errors
     ///
     /// `WouldBlock` if the socket is not writable now.
-    pub fn try_send_to(&self, buf: &[u8], target: impl AsRef<Path>) -> io::Result<usize> {
+    pub fn try_send_to<P>(&self, buf: &[u8], target: P) -> io::Result<usize>
+    where
+        P: AsRef<Path>,
+    {
         self.io
             .try_io(Interest::WRITABLE, |s| s.send_to(buf, target))
+    }
+
+    /// Polls to send a datagram to the socket bound at `target`; only the
+    /// last task to poll is woken.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send_to`](Self::send_to).
+    pub fn poll_send_to<P>(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        target: P,
+    ) -> Poll<io::Result<usize>>
+    where
+        P: AsRef<Path>,
+    {
+        let target = target.as_ref();
+        self.io
+            .poll_io(cx, Direction::Write, |s| s.send_to(buf, target))
     }
 
     /// Receives a datagram and the address of its sender.
@@ -218,6 +355,58 @@ impl UnixDatagram {
     /// `WouldBlock` if none is waiting.
     pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io.try_io(Interest::READABLE, |s| s.recv_from(buf))
+    }
+
+    /// Receives a datagram into the spare capacity of `buf` (its
+    /// [`chunk_mut`](BufMut::chunk_mut)) and the address of its sender,
+    /// advancing `buf` by the datagram's length. A datagram longer than
+    /// that chunk is truncated. Cancel-safe.
+    ///
+    /// # Errors
+    ///
+    /// As for [`recv_from`](Self::recv_from).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::net::UnixDatagram;
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let dir = std::env::temp_dir().join(format!("weft-doc-dgram-{}", std::process::id()));
+    ///     std::fs::create_dir_all(&dir)?;
+    ///     let (server_path, client_path) = (dir.join("server.sock"), dir.join("client.sock"));
+    ///     let server = UnixDatagram::bind(&server_path)?;
+    ///     let client = UnixDatagram::bind(&client_path)?;
+    ///
+    ///     client.send_to(b"hello", &server_path).await?;
+    ///     let mut buf = Vec::with_capacity(32);
+    ///     let (n, from) = server.recv_buf_from(&mut buf).await?;
+    ///     assert_eq!(&buf[..n], b"hello");
+    ///     assert_eq!(from.as_pathname(), Some(client_path.as_path()));
+    ///     std::fs::remove_dir_all(&dir)?;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub async fn recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
+        self.io
+            .async_io(Interest::READABLE, |s| {
+                sys::read_into_spare(buf, |buf| recv_from_buf(s.as_fd(), buf))
+            })
+            .await
+    }
+
+    /// Receives a datagram into the spare capacity of `buf`, with its
+    /// sender, if one is waiting.
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` if none is waiting; as for
+    /// [`recv_from`](Self::recv_from).
+    pub fn try_recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
+        self.io.try_io(Interest::READABLE, |s| {
+            sys::read_into_spare(buf, |buf| recv_from_buf(s.as_fd(), buf))
+        })
     }
 
     /// Waits until the socket is ready for any of `interest`.
@@ -245,6 +434,53 @@ impl UnixDatagram {
     /// The shutdown error once the runtime is gone.
     pub async fn writable(&self) -> io::Result<()> {
         self.io.writable().await
+    }
+
+    /// Polls for receive readiness; only the last task to poll is woken.
+    ///
+    /// # Errors
+    ///
+    /// The shutdown error once the runtime is gone.
+    pub fn poll_recv_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.io.poll_read_ready(cx)
+    }
+
+    /// Polls for send readiness; only the last task to poll is woken.
+    ///
+    /// # Errors
+    ///
+    /// The shutdown error once the runtime is gone.
+    pub fn poll_send_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        self.io.poll_write_ready(cx)
+    }
+
+    /// Runs `f` if the socket is ready for `interest` now; clears that
+    /// readiness if `f` returns `WouldBlock`. `f` does its own I/O on the
+    /// socket (through [`AsRawFd`](std::os::fd::AsRawFd), say).
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` if not ready; whatever `f` returns.
+    pub fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        self.io.try_io(interest, |_| f())
+    }
+
+    /// Waits for `interest` and runs `f`, waiting again each time it
+    /// returns `WouldBlock`.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `f` returns other than `WouldBlock`; the shutdown error.
+    pub async fn async_io<R>(
+        &self,
+        interest: Interest,
+        mut f: impl FnMut() -> io::Result<R>,
+    ) -> io::Result<R> {
+        self.io.async_io(interest, |_| f()).await
     }
 
     /// The local address.
@@ -284,4 +520,62 @@ impl UnixDatagram {
     }
 }
 
-socket_traits!(UnixDatagram);
+socket_traits!(UnixDatagram, from socket: std::os::unix::net::UnixDatagram);
+
+/// Receives one datagram from the Unix socket `fd` into the unfilled part
+/// of `buf`, advancing `buf` by its length (cut to the room `buf` had);
+/// returns that length and the sender.
+fn recv_from_buf(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Result<(usize, SocketAddr)> {
+    let socket = socket2::SockRef::from(&fd);
+    // SAFETY: `unfilled_mut` is unsafe only because its caller could
+    // de-initialize bytes through it; only the kernel writes into this
+    // memory, so initialized bytes stay initialized.
+    let dst = unsafe { buf.unfilled_mut() };
+    let (n, from) = loop {
+        match socket.recv_from(dst) {
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            result => break result?,
+        }
+    };
+    // SAFETY: the kernel reported writing `n` bytes (at most the length
+    // of the unfilled part) at its start, so they are initialized.
+    unsafe { buf.assume_init(n) };
+    buf.advance(n);
+    Ok((n, unix_addr(&from)?))
+}
+
+/// The standard library's form of a Unix-domain address that `recvfrom`
+/// reported.
+fn unix_addr(addr: &socket2::SockAddr) -> io::Result<SocketAddr> {
+    if let Some(path) = addr.as_pathname() {
+        return SocketAddr::from_pathname(path);
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if let Some(name) = addr.as_abstract_namespace() {
+        #[cfg(target_os = "android")]
+        use std::os::android::net::SocketAddrExt;
+        #[cfg(target_os = "linux")]
+        use std::os::linux::net::SocketAddrExt;
+        return SocketAddr::from_abstract_name(name);
+    }
+    // A sender that never bound a name, or a system that reports no
+    // address for it at all.
+    if addr.is_unnamed() || addr.len() == 0 {
+        return unnamed_addr();
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidData,
+        "the datagram's sender has no Unix-domain address (is this a Unix socket?)",
+    ))
+}
+
+/// The unnamed address. The standard library has no constructor for it;
+/// it encodes an empty path as one (no bytes of `sun_path` in use), and
+/// an unbound socket's own address is one where that ever changes.
+fn unnamed_addr() -> io::Result<SocketAddr> {
+    let addr = SocketAddr::from_pathname("")?;
+    if addr.is_unnamed() {
+        return Ok(addr);
+    }
+    std::os::unix::net::UnixDatagram::unbound()?.local_addr()
+}

@@ -44,19 +44,62 @@ pub struct UnixListener {
 }
 
 impl UnixListener {
-    /// Binds a listener to `path`, creating the socket file.
+    /// Binds a listener to `path`, creating the socket file. On Linux and
+    /// Android a path that starts with a NUL byte binds the rest of it as
+    /// a name in the abstract namespace instead, which creates no file.
     ///
     /// # Errors
     ///
-    /// `AddrInUse` if the file exists; any error of the file system or
-    /// socket.
+    /// `AddrInUse` if the file (or abstract name) exists; `InvalidInput`
+    /// if the path is too long or holds a NUL byte elsewhere; any error of
+    /// the file system or socket.
     ///
     /// # Panics
     ///
     /// Outside a weft runtime, or on one built without I/O.
     #[track_caller]
-    pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixListener> {
-        UnixListener::new(mio::net::UnixListener::bind(path)?)
+    pub fn bind<P>(path: P) -> io::Result<UnixListener>
+    where
+        P: AsRef<Path>,
+    {
+        UnixListener::bind_addr(&super::path_addr(path.as_ref())?)
+    }
+
+    /// Binds a listener to `socket_addr`: a path, or (on Linux and
+    /// Android) a name in the abstract namespace, which lives as long as
+    /// its socket and leaves no file behind.
+    ///
+    /// # Errors
+    ///
+    /// `AddrInUse` if the address is taken; any error of the file system
+    /// or socket.
+    ///
+    /// # Panics
+    ///
+    /// Outside a weft runtime, or on one built without I/O.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[cfg(target_os = "linux")]
+    /// # weft::runtime::Runtime::new().unwrap().block_on(async {
+    /// use std::os::linux::net::SocketAddrExt;
+    /// use weft::net::unix::SocketAddr;
+    /// use weft::net::{UnixListener, UnixStream};
+    ///
+    /// let name = format!("weft-doc-listener-{}", std::process::id());
+    /// let addr = SocketAddr::from_abstract_name(&name)?;
+    /// let listener = UnixListener::bind_addr(&addr)?;
+    /// let _client = UnixStream::connect_addr(&addr).await?;
+    /// let (_server, _) = listener.accept().await?;
+    /// let local = listener.local_addr()?;
+    /// assert_eq!(local.as_abstract_name(), Some(name.as_bytes()));
+    /// # std::io::Result::Ok(())
+    /// # }).unwrap();
+    /// ```
+    #[track_caller]
+    pub fn bind_addr(socket_addr: &SocketAddr) -> io::Result<UnixListener> {
+        UnixListener::new(mio::net::UnixListener::bind_addr(socket_addr)?)
     }
 
     #[track_caller]
@@ -131,4 +174,4 @@ impl UnixListener {
     }
 }
 
-socket_traits!(UnixListener);
+socket_traits!(UnixListener, from listener: std::os::unix::net::UnixListener);

@@ -47,7 +47,10 @@ pub struct UnixStream {
 }
 
 impl UnixStream {
-    /// Connects to the socket bound at `path`.
+    /// Connects to the socket bound at `path`. On Linux and Android a path
+    /// that starts with a NUL byte names the rest of it in the abstract
+    /// namespace instead, as for
+    /// [`UnixListener::bind`](crate::net::UnixListener::bind).
     ///
     /// # Errors
     ///
@@ -57,8 +60,46 @@ impl UnixStream {
     /// # Panics
     ///
     /// Outside a weft runtime, or on one built without I/O.
-    pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
-        let stream = UnixStream::new(mio::net::UnixStream::connect(path)?)?;
+    pub async fn connect<P>(path: P) -> io::Result<UnixStream>
+    where
+        P: AsRef<Path>,
+    {
+        let addr = super::path_addr(path.as_ref())?;
+        UnixStream::connect_addr(&addr).await
+    }
+
+    /// Connects to the socket bound at `socket_addr`: a path, or (on Linux
+    /// and Android) a name in the abstract namespace.
+    ///
+    /// # Errors
+    ///
+    /// As for [`connect`](Self::connect).
+    ///
+    /// # Panics
+    ///
+    /// Outside a weft runtime, or on one built without I/O.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::net::unix::SocketAddr;
+    /// use weft::net::{UnixListener, UnixStream};
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let dir = std::env::temp_dir().join(format!("weft-doc-connect-{}", std::process::id()));
+    ///     std::fs::create_dir_all(&dir)?;
+    ///     let addr = SocketAddr::from_pathname(dir.join("server.sock"))?;
+    ///     let listener = UnixListener::bind_addr(&addr)?;
+    ///     let client = UnixStream::connect_addr(&addr).await?;
+    ///     let (_server, _) = listener.accept().await?;
+    ///     assert_eq!(client.peer_addr()?.as_pathname(), addr.as_pathname());
+    ///     std::fs::remove_dir_all(&dir)?;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub async fn connect_addr(socket_addr: &SocketAddr) -> io::Result<UnixStream> {
+        let stream = UnixStream::new(mio::net::UnixStream::connect_addr(socket_addr)?)?;
         poll_fn(|cx| stream.io.poll_ready(cx, Direction::Write)).await?;
         if let Some(error) = stream.io.get().take_error()? {
             return Err(error);
@@ -323,6 +364,12 @@ impl UnixStream {
 
     pub(crate) fn shutdown_write(&self) -> io::Result<()> {
         self.io.get().shutdown(Shutdown::Write)
+    }
+}
+
+impl AsRef<Self> for UnixStream {
+    fn as_ref(&self) -> &Self {
+        self
     }
 }
 
