@@ -1,10 +1,11 @@
 //! Unix-domain sockets: streams, listeners and datagrams between processes
 //! on the same host, named by a path in the file system (or unnamed, for
 //! the `pair` constructors; or, on Linux and Android, by a name in the
-//! abstract namespace).
+//! abstract namespace); and [`pipe`]s.
 
 mod datagram;
 mod listener;
+pub mod pipe;
 mod split;
 mod stream;
 mod ucred;
