@@ -87,7 +87,6 @@ macro_rules! runtime_impl {
     ($module:ident, $rt:ident) => {
         mod $module {
             use std::net::SocketAddr;
-            use std::time::Duration;
 
             use $rt::io::AsyncReadExt;
             use $rt::net::{TcpListener, TcpStream};
@@ -107,11 +106,9 @@ macro_rules! runtime_impl {
                 let acceptor = $rt::spawn(async move {
                     for _ in 0..total {
                         let (socket, _) = listener.accept().await.unwrap();
-                        // Linger zero resets the connection on drop, which
-                        // does not block (tokio deprecates the setter for
-                        // non-zero values).
-                        #[allow(deprecated)]
-                        socket.set_linger(Some(Duration::ZERO)).unwrap();
+                        // Linger zero resets the connection on drop,
+                        // which does not block.
+                        socket.set_zero_linger().unwrap();
                     }
                 });
                 let tasks: Vec<_> = (0..clients)

@@ -4,7 +4,6 @@
 mod net_support;
 
 use std::io::ErrorKind;
-use std::time::Duration;
 
 use net_support::*;
 use weft::io::{AsyncReadExt, AsyncWriteExt};
@@ -50,7 +49,7 @@ fn writing_to_a_reset_connection_fails() {
             .unwrap();
         let (server, _) = listener.accept().await.unwrap();
         // Linger zero: closing sends a reset instead of a FIN.
-        server.set_linger(Some(Duration::ZERO)).unwrap();
+        server.set_zero_linger().unwrap();
         drop(server);
         // The reset makes the client readable (with an error).
         client.readable().await.unwrap();
@@ -80,7 +79,7 @@ fn reading_a_reset_connection_fails() {
             .await
             .unwrap();
         let (server, _) = listener.accept().await.unwrap();
-        server.set_linger(Some(Duration::ZERO)).unwrap();
+        server.set_zero_linger().unwrap();
         drop(server);
         let mut buf = [0; 8];
         let error = client.read(&mut buf).await.unwrap_err();

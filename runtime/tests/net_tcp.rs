@@ -324,6 +324,8 @@ fn socket_options_and_addresses() {
         assert!(stream.nodelay().unwrap());
         stream.set_ttl(7).unwrap();
         assert_eq!(stream.ttl().unwrap(), 7);
+        // Deprecated (dropping a lingering socket may block), but it works.
+        #[allow(deprecated)]
         stream
             .set_linger(Some(std::time::Duration::from_secs(1)))
             .unwrap();

@@ -229,7 +229,7 @@ fn downgrade_map_lets_queued_readers_in_before_any_writer() {
     writer.assert_pending();
     drop(second);
     assert!(writer.is_woken());
-    writer.assert_ready();
+    drop(writer.assert_ready());
 }
 
 #[test]

@@ -165,11 +165,14 @@ impl TcpSocket {
         self.inner.keepalive()
     }
 
-    /// Sets `SO_LINGER`; see [`TcpStream::set_linger`].
+    /// Sets `SO_LINGER`; deprecated for the reason given at
+    /// [`TcpStream::set_linger`]. Use
+    /// [`set_zero_linger`](Self::set_zero_linger) to reset on close.
     ///
     /// # Errors
     ///
     /// If the option cannot be set.
+    #[deprecated = "`SO_LINGER` makes dropping the socket block the thread; use `set_zero_linger` to reset on close"]
     pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
         self.inner.set_linger(linger)
     }

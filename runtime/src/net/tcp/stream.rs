@@ -204,9 +204,16 @@ impl TcpStream {
     /// Sets `SO_LINGER`: with `Some(d)`, closing waits up to `d` for unsent
     /// data; `Some(Duration::ZERO)` makes close reset the connection.
     ///
+    /// Deprecated, as in tokio: a non-zero linger makes dropping the
+    /// stream block the thread (a runtime worker, here) until the data is
+    /// sent or the time is up. To reset connections on close, use
+    /// [`set_zero_linger`](Self::set_zero_linger), which never blocks; to
+    /// wait for unsent data, shut the stream down and read to the end.
+    ///
     /// # Errors
     ///
     /// If the option cannot be set.
+    #[deprecated = "`SO_LINGER` makes dropping the socket block the thread; use `set_zero_linger` to reset on close"]
     pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
         socket2::SockRef::from(self.io.get()).set_linger(linger)
     }
