@@ -20,12 +20,13 @@
 //! directly in a task: it would hold the worker thread and stall every
 //! other task queued there. Hand it to [`spawn_blocking`] instead.
 
+pub mod coop;
 mod join_set;
 mod local;
 mod task_local;
 mod yield_now;
 
-pub use weft_scheduler::coop::consume_budget;
+pub use coop::{consume_budget, unconstrained, Unconstrained};
 pub use weft_scheduler::task::{AbortHandle, Id, JoinError, JoinHandle};
 pub use join_set::JoinSet;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet};
@@ -152,9 +153,3 @@ pub fn try_id() -> Option<Id> {
     weft_scheduler::task::try_id()
 }
 
-/// Runs `f` with no cooperative budget: resources inside it never force a
-/// yield. Use sparingly; it can starve other tasks.
-pub async fn unconstrained<F: Future>(f: F) -> F::Output {
-    let mut f = std::pin::pin!(f);
-    std::future::poll_fn(|cx| weft_scheduler::coop::with_unconstrained(|| f.as_mut().poll(cx))).await
-}
