@@ -214,6 +214,17 @@ fn set_len_sync_metadata_and_permissions() {
 
         file.set_permissions(std::fs::Permissions::from_mode(0o600)).await.unwrap();
         assert_eq!(file.metadata().await.unwrap().permissions().mode() & 0o777, 0o600);
+
+        let modified = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_234_567_890);
+        let accessed = modified + std::time::Duration::from_secs(60);
+        let times = std::fs::FileTimes::new().set_modified(modified).set_accessed(accessed);
+        file.set_times(times).await.unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!((meta.modified().unwrap(), meta.accessed().unwrap()), (modified, accessed));
+
+        assert_eq!(file.max_buf_size(), 2 * 1024 * 1024);
+        file.set_max_buf_size(8192);
+        assert_eq!(file.max_buf_size(), 8192);
     });
 }
 

@@ -234,3 +234,83 @@ fn as_std_exposes_the_command() {
     command.as_std_mut().arg("y");
     assert_eq!(command.into_std().get_args().count(), 2);
 }
+
+/// The session id in `/proc/<pid>/stat` (the fourth field after the
+/// command name).
+fn proc_session(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat[stat.rfind(')')? + 1..].split_whitespace().nth(3)?.parse().ok()
+}
+
+/// Spawns `cat` (kept alive by its open stdin), returns whether it leads
+/// its own session, and lets it exit.
+async fn leads_its_session(mut command: Command) -> bool {
+    let mut child = command.stdin(Stdio::piped()).spawn().unwrap();
+    let pid = child.id().unwrap();
+    let leads = proc_session(pid) == Some(pid);
+    drop(child.stdin.take());
+    assert!(child.wait().await.unwrap().success());
+    leads
+}
+
+#[test]
+fn pre_exec_runs_in_the_child_and_its_error_fails_the_spawn() {
+    both(|| async {
+        let mut command = Command::new("cat");
+        // SAFETY: `setsid` is async-signal-safe and touches no memory.
+        unsafe {
+            command.pre_exec(|| {
+                if libc::setsid() < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        // `setsid` ran in the child, which now leads a session of its own.
+        assert!(leads_its_session(command).await);
+        assert!(!leads_its_session(Command::new("cat")).await);
+
+        let mut failing = Command::new("true");
+        // SAFETY: the closure only builds an error value from a constant.
+        unsafe {
+            failing.pre_exec(|| Err(std::io::Error::from_raw_os_error(libc::EPERM)));
+        }
+        let error = failing.spawn().unwrap_err();
+        assert_eq!(error.raw_os_error(), Some(libc::EPERM));
+    });
+}
+
+#[test]
+fn pipes_hand_back_blocking_owned_fds() {
+    both(|| async {
+        let mut child = Command::new("cat")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap().into_owned_fd().unwrap();
+        let stdout = child.stdout.take().unwrap().into_owned_fd().unwrap();
+        let stderr = child.stderr.take().unwrap().into_owned_fd().unwrap();
+        for fd in [&stdin, &stdout, &stderr] {
+            // SAFETY: F_GETFL reads the flags of a descriptor we own.
+            let flags = unsafe { libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(fd), libc::F_GETFL) };
+            assert!(flags >= 0 && flags & libc::O_NONBLOCK == 0, "flags {flags:#x}");
+        }
+        // Blocking I/O on a plain thread, as the descriptors now allow.
+        let echoed = std::thread::spawn(move || {
+            use std::io::{Read, Write};
+            let mut stdin = std::fs::File::from(stdin);
+            stdin.write_all(b"through cat").unwrap();
+            drop(stdin);
+            let mut out = String::new();
+            std::fs::File::from(stdout).read_to_string(&mut out).unwrap();
+            out
+        })
+        .join()
+        .unwrap();
+        assert_eq!(echoed, "through cat");
+        drop(stderr);
+        assert!(child.wait().await.unwrap().success());
+    });
+}

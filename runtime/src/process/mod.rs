@@ -205,6 +205,49 @@ impl Command {
         self
     }
 
+    /// Runs `f` in the child after `fork` and before `exec`; see
+    /// [`std::os::unix::process::CommandExt::pre_exec`]. An error from `f`
+    /// makes [`spawn`](Self::spawn) fail with it.
+    ///
+    /// # Safety
+    ///
+    /// `f` runs in a copy of this process that has only the calling
+    /// thread: it may use only async-signal-safe operations (no locks, no
+    /// allocation, and nothing that another thread might have been holding
+    /// at the fork), exactly as `std`'s `pre_exec` requires.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::process::Command;
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let mut command = Command::new("true");
+    ///     // SAFETY: `setsid` is async-signal-safe and touches no memory.
+    ///     unsafe {
+    ///         command.pre_exec(|| {
+    ///             if libc::setsid() < 0 {
+    ///                 return Err(std::io::Error::last_os_error());
+    ///             }
+    ///             Ok(())
+    ///         });
+    ///     }
+    ///     assert!(command.status().await?.success());
+    ///     Ok(())
+    /// }
+    /// ```
+    #[cfg(unix)]
+    pub unsafe fn pre_exec<F>(&mut self, f: F) -> &mut Command
+    where
+        F: FnMut() -> io::Result<()> + Send + Sync + 'static,
+    {
+        // SAFETY: the caller upholds `std`'s contract for `f`, which this
+        // method's `# Safety` section repeats.
+        unsafe { std::os::unix::process::CommandExt::pre_exec(&mut self.std, f) };
+        self
+    }
+
     /// Sets the child's `argv[0]`, which defaults to the program name.
     #[cfg(unix)]
     pub fn arg0(&mut self, arg: impl AsRef<OsStr>) -> &mut Command {

@@ -17,15 +17,23 @@ fn register<S: mio::event::Source>(source: S, interest: mio::Interest) -> io::Re
     PollEvented::new(source, handle.io(), interest)
 }
 
+/// Deregisters a pipe and gives its descriptor back in blocking mode, as
+/// code outside the runtime (another child, a `std::fs::File`) expects.
+fn into_blocking_fd<S>(io: PollEvented<S>) -> io::Result<OwnedFd>
+where
+    S: mio::event::Source + Into<OwnedFd>,
+{
+    let fd: OwnedFd = io.into_inner()?.into();
+    set_blocking(&fd)?;
+    Ok(fd)
+}
+
 /// Turns a registered pipe back into a blocking descriptor for `Stdio`.
 fn into_stdio<S>(io: PollEvented<S>) -> io::Result<Stdio>
 where
     S: mio::event::Source + Into<OwnedFd>,
 {
-    let fd: OwnedFd = io.into_inner()?.into();
-    let file = std::fs::File::from(fd);
-    set_blocking(&file)?;
-    Ok(Stdio::from(OwnedFd::from(file)))
+    into_blocking_fd(io).map(Stdio::from)
 }
 
 fn set_blocking(fd: &impl AsRawFd) -> io::Result<()> {
@@ -79,6 +87,37 @@ impl ChildStdin {
         sender.set_nonblocking(true)?;
         Ok(ChildStdin { io: register(sender, mio::Interest::WRITABLE)? })
     }
+
+    /// Deregisters the pipe and gives back its descriptor, in blocking
+    /// mode.
+    ///
+    /// # Errors
+    ///
+    /// If the pipe cannot be deregistered or made blocking.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::io::Write;
+    /// use std::process::Stdio;
+    /// use weft::process::Command;
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let mut child = Command::new("cat").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
+    ///     let stdin = child.stdin.take().unwrap().into_owned_fd()?;
+    ///     // Plain blocking writes now, for example from another thread.
+    ///     std::thread::spawn(move || std::fs::File::from(stdin).write_all(b"hi"))
+    ///         .join()
+    ///         .unwrap()?;
+    ///     let output = child.wait_with_output().await?;
+    ///     assert_eq!(output.stdout, b"hi");
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn into_owned_fd(self) -> io::Result<OwnedFd> {
+        into_blocking_fd(self.io)
+    }
 }
 
 macro_rules! reader_from_std {
@@ -98,6 +137,16 @@ macro_rules! reader_from_std {
                 let receiver = Receiver::from(std);
                 receiver.set_nonblocking(true)?;
                 Ok($name { io: register(receiver, mio::Interest::READABLE)? })
+            }
+
+            /// Deregisters the pipe and gives back its descriptor, in
+            /// blocking mode.
+            ///
+            /// # Errors
+            ///
+            /// If the pipe cannot be deregistered or made blocking.
+            pub fn into_owned_fd(self) -> io::Result<OwnedFd> {
+                into_blocking_fd(self.io)
             }
         }
 

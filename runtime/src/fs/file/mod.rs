@@ -51,7 +51,7 @@ use crate::loom::sync::{Arc, Mutex as SyncMutex};
 use crate::sync::Mutex;
 use crate::task::JoinHandle;
 use std::fmt;
-use std::fs::{Metadata, Permissions};
+use std::fs::{FileTimes, Metadata, Permissions};
 use std::future::{poll_fn, Future};
 use std::io::{self, Seek, SeekFrom};
 use std::path::Path;
@@ -323,11 +323,58 @@ impl File {
         asyncify(move || std.set_permissions(perm)).await
     }
 
+    /// Changes the file's access and modification times; see
+    /// [`std::fs::File::set_times`].
+    ///
+    /// # Errors
+    ///
+    /// The operating system's error.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::fs::FileTimes;
+    /// use std::time::{Duration, SystemTime};
+    ///
+    /// #[weft::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let dir = std::env::temp_dir().join(format!("weft-set-times-{}", std::process::id()));
+    ///     weft::fs::create_dir_all(&dir).await?;
+    ///     let file = weft::fs::File::create(dir.join("stamp")).await?;
+    ///     let then = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    ///     file.set_times(FileTimes::new().set_modified(then)).await?;
+    ///     assert_eq!(file.metadata().await?.modified()?, then);
+    ///     weft::fs::remove_dir_all(&dir).await?;
+    ///     Ok(())
+    /// }
+    /// ```
+    pub async fn set_times(&self, times: FileTimes) -> io::Result<()> {
+        let std = self.std.clone();
+        asyncify(move || std.set_times(times)).await
+    }
+
     /// Sets the largest number of bytes one read or write moves through the
     /// blocking pool (2 MiB by default). Larger values cost memory and make
     /// fewer trips.
     pub fn set_max_buf_size(&mut self, max_buf_size: usize) {
         self.max_buf_size = max_buf_size.max(1);
+    }
+
+    /// The largest number of bytes one read or write moves through the
+    /// blocking pool; see [`set_max_buf_size`](Self::set_max_buf_size).
+    ///
+    /// ```
+    /// # #[weft::main]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let mut file = weft::fs::File::open("Cargo.toml").await?;
+    /// assert_eq!(file.max_buf_size(), 2 * 1024 * 1024);
+    /// file.set_max_buf_size(64 * 1024);
+    /// assert_eq!(file.max_buf_size(), 64 * 1024);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn max_buf_size(&self) -> usize {
+        self.max_buf_size
     }
 }
 
