@@ -61,3 +61,16 @@ fn instant_arithmetic() {
     assert_eq!(std::time::Instant::from(a), a.into_std());
     assert!(format!("{a:?}").starts_with("Instant"));
 }
+
+#[test]
+fn timer_errors_report_their_kind() {
+    use super::error::Error;
+    let all = [Error::shutdown(), Error::at_capacity(), Error::invalid()];
+    let kinds: Vec<_> = all
+        .iter()
+        .map(|e| (e.is_shutdown(), e.is_at_capacity(), e.is_invalid()))
+        .collect();
+    assert_eq!(kinds, [(true, false, false), (false, true, false), (false, false, true)]);
+    let messages: std::collections::HashSet<_> = all.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 3);
+}
