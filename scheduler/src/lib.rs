@@ -13,6 +13,7 @@ pub mod coop;
 pub mod task;
 pub mod blocking;
 pub mod config;
+pub mod metrics;
 pub mod park;
 
 pub use config::Config;

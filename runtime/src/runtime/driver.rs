@@ -47,6 +47,8 @@ impl Unpark for Waker {
 
 pub(crate) struct DriverConfig {
     pub(crate) enable_io: bool,
+    /// Events the reactor takes from the OS per turn.
+    pub(crate) io_event_capacity: usize,
     pub(crate) enable_time: bool,
     pub(crate) start_paused: bool,
     /// Whether time may be paused later (current-thread runtimes); a
@@ -58,7 +60,7 @@ pub(crate) struct DriverConfig {
 impl Driver {
     pub(crate) fn new(config: DriverConfig) -> io::Result<(Driver, DriverHandles)> {
         let (io, io_handle) = if config.enable_io {
-            let reactor = weft_reactor::Driver::new()?;
+            let reactor = weft_reactor::Driver::with_event_capacity(config.io_event_capacity)?;
             let handle = reactor.handle();
             (IoStack::Reactor(reactor), Some(handle))
         } else {

@@ -152,7 +152,16 @@ impl Handle {
         self.inner.id
     }
 
-    /// Runtime statistics.
+    /// The runtime's statistics; see [`RuntimeMetrics`](super::RuntimeMetrics).
+    ///
+    /// ```
+    /// #[weft::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let metrics = weft::runtime::Handle::current().metrics();
+    ///     assert_eq!(metrics.num_workers(), 1);
+    ///     println!("{} tasks waiting in the global queue", metrics.global_queue_depth());
+    /// }
+    /// ```
     pub fn metrics(&self) -> super::RuntimeMetrics {
         super::RuntimeMetrics { handle: self.clone() }
     }

@@ -107,7 +107,35 @@ impl fmt::Display for TryCurrentError {
 
 impl std::error::Error for TryCurrentError {}
 
-/// Statistics of a runtime.
+/// Statistics of a runtime, read while it runs.
+///
+/// Obtained from [`Runtime::metrics`] or [`Handle::metrics`]; cheap to
+/// clone, and it keeps only a handle to the runtime. Each reading is a
+/// snapshot: the runtime's threads keep counting while you look.
+///
+/// The per-worker methods take a worker index from `0` to
+/// [`num_workers()`](Self::num_workers) (exclusive); an index names the
+/// same worker for the runtime's whole life. A current-thread runtime has
+/// one worker, index `0`: the thread in `block_on` that runs the tasks.
+///
+/// # Examples
+///
+/// ```
+/// use weft::runtime::Builder;
+///
+/// let rt = Builder::new_multi_thread().worker_threads(2).build().unwrap();
+/// let metrics = rt.metrics();
+/// rt.block_on(async {
+///     weft::spawn(async {}).await.unwrap();
+/// });
+/// for worker in 0..metrics.num_workers() {
+///     println!(
+///         "worker {worker}: parked {} times, busy for {:?}",
+///         metrics.worker_park_count(worker),
+///         metrics.worker_total_busy_duration(worker),
+///     );
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct RuntimeMetrics {
     handle: Handle,
@@ -115,6 +143,11 @@ pub struct RuntimeMetrics {
 
 impl RuntimeMetrics {
     /// Number of worker threads (1 for a current-thread runtime).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().worker_threads(3).build().unwrap();
+    /// assert_eq!(rt.metrics().num_workers(), 3);
+    /// ```
     pub fn num_workers(&self) -> usize {
         match &self.handle.inner.scheduler {
             handle::Scheduler::CurrentThread(_) => 1,
@@ -123,10 +156,144 @@ impl RuntimeMetrics {
     }
 
     /// Number of tasks spawned and not yet finished.
+    ///
+    /// On a multi-thread runtime a task is counted until its worker has
+    /// released it, which may be a moment after its `JoinHandle` resolved.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// let task = rt.spawn(async {});
+    /// assert_eq!(rt.metrics().num_alive_tasks(), 1);
+    /// rt.block_on(task).unwrap();
+    /// assert_eq!(rt.metrics().num_alive_tasks(), 0);
+    /// ```
     pub fn num_alive_tasks(&self) -> usize {
         match &self.handle.inner.scheduler {
             handle::Scheduler::CurrentThread(h) => h.num_alive_tasks(),
             handle::Scheduler::MultiThread(h) => h.num_alive_tasks(),
+        }
+    }
+
+    /// Number of tasks waiting in the runtime's global queue right now.
+    ///
+    /// Tasks spawned or woken from a thread that is not one of the
+    /// runtime's workers (another thread, a `block_on` on a multi-thread
+    /// runtime) queue there until a worker takes them; tasks a worker
+    /// spawns or wakes go to its own queue and are not counted. The value
+    /// rises and falls as work arrives and is taken.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// // No thread runs this runtime's tasks until `block_on`.
+    /// let tasks: Vec<_> = (0..3).map(|_| rt.spawn(async {})).collect();
+    /// assert_eq!(rt.metrics().global_queue_depth(), 3);
+    /// rt.block_on(async {
+    ///     for task in tasks {
+    ///         task.await.unwrap();
+    ///     }
+    /// });
+    /// assert_eq!(rt.metrics().global_queue_depth(), 0);
+    /// ```
+    pub fn global_queue_depth(&self) -> usize {
+        match &self.handle.inner.scheduler {
+            handle::Scheduler::CurrentThread(h) => h.global_queue_depth(),
+            handle::Scheduler::MultiThread(h) => h.global_queue_depth(),
+        }
+    }
+
+    /// Total time worker `worker` has spent running since the runtime
+    /// started: polling tasks, looking for work, polling I/O and timers;
+    /// everything but sleeping for lack of work. A worker that is busy
+    /// most of the time is loaded and gets to I/O and timers less often.
+    ///
+    /// It only grows. A worker adds to it each time it parks and, while
+    /// it keeps running, about every
+    /// [`event_interval`](Builder::event_interval) polls (when it also
+    /// checks I/O and timers), so a worker that never runs out of work
+    /// reports its time too; a single poll that runs long counts once it
+    /// returns. A current-thread runtime's worker
+    /// is busy only while a thread runs its tasks in `block_on`.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `worker` is not below [`num_workers()`](Self::num_workers).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async {
+    ///     let start = std::time::Instant::now();
+    ///     while start.elapsed() < std::time::Duration::from_millis(2) {}
+    ///     // Parking publishes the busy time.
+    ///     weft::time::sleep(std::time::Duration::from_millis(1)).await;
+    /// });
+    /// assert!(rt.metrics().worker_total_busy_duration(0) >= std::time::Duration::from_millis(2));
+    /// ```
+    #[track_caller]
+    pub fn worker_total_busy_duration(&self, worker: usize) -> Duration {
+        self.worker(worker).busy_duration()
+    }
+
+    /// How many times worker `worker` has parked: gone to sleep because it
+    /// found no work, until a task, an I/O event or a timer woke it. It
+    /// only grows; a fast-rising count means a worker often runs dry.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `worker` is not below [`num_workers()`](Self::num_workers).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async { weft::time::sleep(std::time::Duration::from_millis(1)).await });
+    /// // Nothing else to do while it waited for the timer: it parked.
+    /// assert!(rt.metrics().worker_park_count(0) >= 1);
+    /// ```
+    #[track_caller]
+    pub fn worker_park_count(&self, worker: usize) -> u64 {
+        self.worker(worker).park_count()
+    }
+
+    /// Parks and wake-ups of worker `worker` together: one added when it
+    /// parks, one more when it wakes. An odd value means the worker is
+    /// asleep at the moment of the reading, an even one that it is
+    /// running. It only grows.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `worker` is not below [`num_workers()`](Self::num_workers).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap();
+    /// let metrics = rt.metrics();
+    /// let count = metrics.worker_park_unpark_count(0);
+    /// if count % 2 == 1 {
+    ///     println!("worker 0 is parked");
+    /// } else {
+    ///     println!("worker 0 is running");
+    /// }
+    /// assert!(metrics.worker_park_count(0) >= count / 2);
+    /// ```
+    #[track_caller]
+    pub fn worker_park_unpark_count(&self, worker: usize) -> u64 {
+        self.worker(worker).park_unpark_count()
+    }
+
+    #[track_caller]
+    fn worker(&self, worker: usize) -> &weft_scheduler::metrics::WorkerMetrics {
+        let n = self.num_workers();
+        assert!(
+            worker < n,
+            "worker index {worker} is out of range: this runtime has {n} worker{} (indices 0..{n})",
+            if n == 1 { "" } else { "s" }
+        );
+        match &self.handle.inner.scheduler {
+            handle::Scheduler::CurrentThread(h) => h.worker_metrics(),
+            handle::Scheduler::MultiThread(h) => h.worker_metrics(worker),
         }
     }
 }

@@ -10,6 +10,7 @@
 //! thread parker, until the core is free.
 
 use crate::coop;
+use crate::metrics::{WorkerMetrics, WorkerStats};
 use crate::loom::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use crate::loom::sync::Mutex;
 // The scheduler handle is an API type shared with the `weft` crate (and a
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use crate::park::{Park, ParkThread, Unpark};
 use crate::task::{Id, JoinHandle, Notified, OwnedTasks, Schedule, Task};
 use crate::Config;
+use crossbeam_utils::CachePadded;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
@@ -39,6 +41,9 @@ pub struct Handle {
     waiting: Mutex<Vec<Waker>>,
     unpark: std::sync::Arc<dyn Unpark>,
     is_shutdown: AtomicBool,
+    /// The one worker's statistics, written by the thread holding the
+    /// core; on its own cache lines, away from the remote queue's lock.
+    metrics: CachePadded<WorkerMetrics>,
     config: Config,
 }
 
@@ -50,6 +55,11 @@ struct Core {
     tick: u32,
     /// `None` only while the driver is parked (it is then on the stack).
     driver: Option<Box<dyn Park>>,
+    /// Busy while a thread runs the core in `block_on`, except while it
+    /// sleeps in the driver.
+    stats: WorkerStats,
+    /// `tick` when the busy time was last published by a driver poll.
+    busy_published_at: u32,
 }
 
 struct CurrentCx {
@@ -68,10 +78,18 @@ pub fn create(config: Config, driver: Box<dyn Park>) -> Arc<Handle> {
         remote: Mutex::new(Some(VecDeque::new())),
         owned: OwnedTasks::new(1),
         woken: AtomicBool::new(false),
-        core: Mutex::new(Some(Box::new(Core { tasks: VecDeque::with_capacity(64), deferred: Vec::new(), tick: 0, driver: Some(driver) }))),
+        core: Mutex::new(Some(Box::new(Core {
+            tasks: VecDeque::with_capacity(64),
+            deferred: Vec::new(),
+            tick: 0,
+            driver: Some(driver),
+            stats: WorkerStats::new(false),
+            busy_published_at: 0,
+        }))),
         waiting: Mutex::new(Vec::new()),
         unpark,
         is_shutdown: AtomicBool::new(false),
+        metrics: CachePadded::new(WorkerMetrics::default()),
         config,
     })
 }
@@ -115,6 +133,18 @@ impl Handle {
         self.owned.len()
     }
 
+    /// Tasks waiting in the remote queue (spawned or woken from other
+    /// threads), at the moment of the call.
+    pub fn global_queue_depth(&self) -> usize {
+        self.remote.lock().as_ref().map_or(0, VecDeque::len)
+    }
+
+    /// The statistics of the scheduler's one worker: whichever thread
+    /// runs the tasks in `block_on`.
+    pub fn worker_metrics(&self) -> &WorkerMetrics {
+        &self.metrics
+    }
+
     /// Runs `future` to completion, running spawned tasks meanwhile.
     pub fn block_on<F: Future>(self: &Arc<Self>, future: F) -> F::Output {
         let mut future = std::pin::pin!(future);
@@ -150,7 +180,8 @@ impl Handle {
         }
     }
 
-    fn run_core<F: Future>(self: &Arc<Self>, core: Box<Core>, mut future: std::pin::Pin<&mut F>) -> F::Output {
+    fn run_core<F: Future>(self: &Arc<Self>, mut core: Box<Core>, mut future: std::pin::Pin<&mut F>) -> F::Output {
+        core.stats.start_busy();
         let cx = CurrentCx { handle: Arc::as_ptr(self), core: RefCell::new(Some(core)) };
         let prev = CURRENT.with(|c| c.replace(&cx as *const CurrentCx));
         let _guard = ReleaseCore { handle: self, cx: &cx, prev };
@@ -214,15 +245,29 @@ impl Handle {
             core.driver.take().expect("current-thread driver missing")
         };
         let timeout = if timeout.is_none() && self.has_remote() { Some(Duration::ZERO) } else { timeout };
-        if timeout.is_none() {
+        // Only a wait without a timeout is a park; the others are polls.
+        let parks = timeout.is_none();
+        if parks {
             crate::config::run_callback(&self.config.on_thread_park);
+            if let Some(core) = cx.core.borrow_mut().as_mut() {
+                core.stats.about_to_park(&self.metrics);
+            }
         }
         driver.park(timeout);
-        if timeout.is_none() {
-            crate::config::run_callback(&self.config.on_thread_unpark);
-        }
         let mut slot = cx.core.borrow_mut();
-        slot.as_mut().expect("current-thread core missing").driver = Some(driver);
+        let core = slot.as_mut().expect("current-thread core missing");
+        core.driver = Some(driver);
+        if parks {
+            core.stats.unparked(&self.metrics);
+            drop(slot);
+            crate::config::run_callback(&self.config.on_thread_unpark);
+        } else if core.tick.wrapping_sub(core.busy_published_at) >= self.config.event_interval {
+            // A thread that never sleeps still publishes its busy time,
+            // once per `event_interval` ticks at most: every pass of the
+            // run loop ticks at least once and ends in a poll like this.
+            core.busy_published_at = core.tick;
+            core.stats.publish_busy(&self.metrics);
+        }
     }
 
     fn pop_remote(&self) -> Option<TaskRef> {
@@ -278,7 +323,8 @@ struct ReleaseCore<'a> {
 impl Drop for ReleaseCore<'_> {
     fn drop(&mut self) {
         CURRENT.with(|c| c.set(self.prev));
-        let Some(core) = self.cx.core.borrow_mut().take() else { return };
+        let Some(mut core) = self.cx.core.borrow_mut().take() else { return };
+        core.stats.stop_busy(&self.handle.metrics);
         if self.handle.is_shutdown() {
             self.handle.shutdown_core(core);
             return;

@@ -5,6 +5,13 @@ pub(crate) mod sync {
 
     pub(crate) mod atomic {
         pub(crate) use loom::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+
+        /// Statistics counters stay std atomics under loom. They are
+        /// `Relaxed` stores by one thread and loads by others, and no
+        /// protocol reads them to decide anything, so there is nothing to
+        /// check; as loom atomics every park would add scheduling points
+        /// and multiply the interleavings each model explores.
+        pub(crate) use std::sync::atomic::AtomicU64 as MetricU64;
     }
 
     /// loom's mutex behind the same no-poisoning API as production.

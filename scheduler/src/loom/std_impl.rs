@@ -5,6 +5,10 @@ pub(crate) mod sync {
 
     pub(crate) mod atomic {
         pub(crate) use std::sync::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+
+        /// A statistics counter (the runtime's metrics): one thread stores
+        /// it, any thread loads it, always `Relaxed`.
+        pub(crate) use std::sync::atomic::AtomicU64 as MetricU64;
     }
 
     /// A mutex without poisoning: a panic while holding it releases it.

@@ -16,6 +16,7 @@ pub mod loom_internals;
 
 use crate::blocking;
 use crate::config::Config;
+use crate::metrics::WorkerMetrics;
 use crate::loom::sync::atomic::{fence, AtomicBool, Ordering::SeqCst};
 use crate::loom::sync::Mutex;
 // The scheduler handle is an API type shared with the `weft` crate (and a
@@ -47,6 +48,9 @@ struct Shared {
     /// write it whenever they start or stop searching.
     idle: CachePadded<Idle>,
     owned: OwnedTasks<Arc<Handle>>,
+    /// Each worker's statistics, written only by that worker; padded so
+    /// that neither readers nor neighbouring workers share its lines.
+    metrics: Box<[CachePadded<WorkerMetrics>]>,
     is_shutdown: AtomicBool,
     #[allow(clippy::vec_box)] // cores move in and out of boxes as they are handed around
     finished_cores: Mutex<Vec<Box<worker::Core>>>,
@@ -84,6 +88,7 @@ pub fn create(config: Config, driver: Box<dyn Park>, blocking: blocking::Spawner
             inject: Inject::new(),
             idle: CachePadded::new(Idle::new(n)),
             owned: OwnedTasks::new(4 * n),
+            metrics: (0..n).map(|_| CachePadded::new(WorkerMetrics::default())).collect(),
             is_shutdown: AtomicBool::new(false),
             finished_cores: Mutex::new(Vec::with_capacity(n)),
             driver,
@@ -133,6 +138,24 @@ impl Handle {
     /// Number of live tasks.
     pub fn num_alive_tasks(&self) -> usize {
         self.shared.owned.len()
+    }
+
+    /// Tasks waiting in the global queue (spawned or woken from outside
+    /// the workers), at the moment of the call.
+    pub fn global_queue_depth(&self) -> usize {
+        self.shared.inject.len()
+    }
+
+    /// The statistics of worker `worker`.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `worker >= num_workers()`.
+    #[track_caller]
+    pub fn worker_metrics(&self, worker: usize) -> &WorkerMetrics {
+        let n = self.shared.metrics.len();
+        assert!(worker < n, "worker index {worker} is out of range: this scheduler has {n} workers");
+        &self.shared.metrics[worker]
     }
 
     /// The index of the worker running on this thread, if this thread is a

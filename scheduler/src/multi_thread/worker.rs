@@ -19,6 +19,7 @@ use super::park::Parker;
 use super::queue::Local;
 use super::Handle;
 use crate::config::run_callback;
+use crate::metrics::WorkerStats;
 use crate::loom::sync::Mutex;
 // The scheduler handle is an API type shared with the `weft` crate (and a
 // method receiver), so it is a plain std `Arc` in every build, as in
@@ -60,6 +61,9 @@ pub(crate) struct Core {
     is_parking: bool,
     park: Option<Parker>,
     rand: FastRand,
+    /// Park counts and busy time; published to this worker's
+    /// `WorkerMetrics` slot at park, at wake-up and at maintenance ticks.
+    stats: WorkerStats,
 }
 
 struct Context {
@@ -101,6 +105,7 @@ impl Core {
             is_parking: false,
             park: Some(park),
             rand: FastRand::new(index as u64 + 1),
+            stats: WorkerStats::new(false),
         })
     }
 
@@ -242,12 +247,17 @@ impl Context {
     /// by `block_in_place` (returning `None`).
     fn run(&self, mut core: Box<Core>) -> Option<Box<Core>> {
         let handle = &*self.worker.handle;
+        let metrics = &handle.shared.metrics[core.index];
         let event_interval = handle.shared.config.event_interval.max(1);
+        // Open unless this thread took the core over from a worker that
+        // went into `block_in_place`: the worker stayed busy meanwhile.
+        core.stats.start_busy();
         while !core.is_shutdown {
             core.tick = core.tick.wrapping_add(1);
             if core.tick % event_interval == 0 {
                 core = self.poll_driver(core);
                 core.maintenance(handle);
+                core.stats.publish_busy(metrics);
                 if core.is_shutdown {
                     break;
                 }
@@ -269,6 +279,7 @@ impl Context {
             core = self.park(core);
         }
         core.transition_from_searching(handle);
+        core.stats.stop_busy(metrics);
         Some(core)
     }
 
@@ -302,9 +313,12 @@ impl Context {
         if !core.transition_to_parked(handle) {
             return core;
         }
+        let metrics = &handle.shared.metrics[core.index];
         while !core.is_shutdown {
             run_callback(&handle.shared.config.on_thread_park);
+            core.stats.about_to_park(metrics);
             core = self.with_parker(core, Parker::park);
+            core.stats.unparked(metrics);
             run_callback(&handle.shared.config.on_thread_unpark);
             core.maintenance(handle);
             if core.transition_from_parked(handle) {
