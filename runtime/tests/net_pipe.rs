@@ -304,6 +304,91 @@ fn four_mebibytes_between_two_tasks() {
     });
 }
 
+#[test]
+fn one_mebibyte_read_back_through_small_buffers() {
+    const TOTAL: usize = 1 << 20;
+    both("pipe small reads", || async {
+        let (mut tx, mut rx) = pipe::pipe().unwrap();
+        let writer = weft::spawn(async move {
+            let data: Vec<u8> = (0..TOTAL).map(|i| (i % 251) as u8).collect();
+            tx.write_all(&data).await.unwrap();
+        });
+        // 97 bytes at a time: most reads fill the buffer, and the pipe's
+        // 64 KiB refills arrive at offsets no read lines up with.
+        let mut buf = [0; 97];
+        let mut received = 0;
+        for _ in 0..=TOTAL {
+            let n = rx.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            for (i, &byte) in buf[..n].iter().enumerate() {
+                assert_eq!(byte, ((received + i) % 251) as u8, "byte {}", received + i);
+            }
+            received += n;
+            assert!(received <= TOTAL);
+        }
+        assert_eq!(received, TOTAL);
+        writer.await.unwrap();
+    });
+}
+
+#[test]
+fn a_short_read_clears_readiness_without_missing_the_next_write() {
+    both("pipe short reads", || async {
+        let (mut tx, mut rx) = pipe::pipe().unwrap();
+        let (ack_tx, mut ack_rx) = weft::sync::mpsc::channel::<()>(1);
+        let writer = weft::spawn(async move {
+            for round in 0..200u32 {
+                tx.write_all(&round.to_le_bytes()).await.unwrap();
+                // The next write only once the reader has drained this one
+                // with a short read and gone back to waiting.
+                if ack_rx.recv().await.is_none() {
+                    break;
+                }
+            }
+        });
+        let mut buf = [0; 64];
+        for round in 0..200u32 {
+            // Four bytes into 64: every read is short.
+            let n = rx.read(&mut buf).await.unwrap();
+            assert_eq!(&buf[..n], round.to_le_bytes(), "round {round}");
+            ack_tx.send(()).await.unwrap();
+        }
+        drop(ack_tx);
+        writer.await.unwrap();
+        assert_eq!(rx.read(&mut buf).await.unwrap(), 0);
+    });
+}
+
+#[test]
+fn poll_read_fills_only_what_it_reads_of_an_uninitialized_buffer() {
+    use std::future::poll_fn;
+    use std::mem::MaybeUninit;
+    use std::pin::Pin;
+    use weft::io::{AsyncRead, ReadBuf};
+
+    both("pipe poll_read uninit", || async {
+        let (mut tx, mut rx) = pipe::pipe().unwrap();
+        tx.write_all(b"no zeroing").await.unwrap();
+        drop(tx);
+        let mut storage = [MaybeUninit::<u8>::uninit(); 256];
+        let mut buf = ReadBuf::uninit(&mut storage);
+        for _ in 0..16 {
+            let before = buf.filled().len();
+            poll_fn(|cx| Pin::new(&mut rx).poll_read(cx, &mut buf))
+                .await
+                .unwrap();
+            if buf.filled().len() == before {
+                break;
+            }
+        }
+        assert_eq!(buf.filled(), b"no zeroing");
+        // The reader wrote into the caller's buffer only what it read.
+        assert_eq!(buf.initialized().len(), buf.filled().len());
+    });
+}
+
 #[cfg(feature = "futures-io")]
 #[test]
 fn futures_io_traits() {

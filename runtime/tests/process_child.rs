@@ -314,3 +314,31 @@ fn pipes_hand_back_blocking_owned_fds() {
         assert!(child.wait().await.unwrap().success());
     });
 }
+
+#[test]
+fn stdout_reads_leave_the_rest_of_an_uninitialized_buffer_alone() {
+    use std::future::poll_fn;
+    use std::mem::MaybeUninit;
+    use std::pin::Pin;
+    use weft::io::{AsyncRead, ReadBuf};
+
+    both(|| async {
+        let mut child = Command::new("echo").arg("hello").stdout(Stdio::piped()).spawn().unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut storage = [MaybeUninit::<u8>::uninit(); 4096];
+        let mut buf = ReadBuf::uninit(&mut storage);
+        // Until end of file: each read adds at least one byte or is the last.
+        for _ in 0..64 {
+            let before = buf.filled().len();
+            poll_fn(|cx| Pin::new(&mut stdout).poll_read(cx, &mut buf)).await.unwrap();
+            if buf.filled().len() == before {
+                break;
+            }
+        }
+        assert_eq!(buf.filled(), b"hello\n");
+        // Nothing was zeroed ahead of the read: only the bytes read are
+        // initialized.
+        assert_eq!(buf.initialized().len(), buf.filled().len());
+        assert!(child.wait().await.unwrap().success());
+    });
+}

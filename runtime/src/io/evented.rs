@@ -1,7 +1,8 @@
 //! A mio source registered with the current runtime's reactor, with the
 //! cooperative budget charged on every operation.
 //!
-//! Every socket type in `weft::net` holds one [`Evented`]. It adds two
+//! Every socket and pipe type in `weft::net`, and each piped standard
+//! stream of a child in `weft::process`, holds one [`Evented`]. It adds two
 //! things to [`weft_reactor::PollEvented`]:
 //!
 //! * registration with the reactor of the runtime the socket is created
@@ -10,12 +11,17 @@
 //!   the socket, and gives it back if it ends up `Pending`, so a task that
 //!   always finds its socket ready still yields to its neighbours.
 //!
-//! Stream reads and writes also clear readiness after a short transfer:
-//! a read that returned fewer bytes than asked for drained the socket's
-//! buffer at that moment, so the next read would only return
-//! `WouldBlock`. Clearing straight away saves that system call. It never
-//! loses an edge: the clear carries the tick of the observation it is
-//! based on, and any event the reactor delivered since makes it a no-op.
+//! Stream reads and writes (of stream sockets and of pipes) also clear
+//! readiness after a short transfer: a read that returned fewer bytes
+//! than asked for drained the kernel's buffer at that moment, so the next
+//! read would only return `WouldBlock`. Clearing straight away saves that
+//! system call. It never loses an edge: the clear carries the tick of the
+//! observation it is based on, and any event the reactor delivered since
+//! makes it a no-op. Sockets are read with `recv(2)` ([`poll_read`]),
+//! pipes with `read(2)` ([`poll_read_fd`]); both share one loop.
+//!
+//! [`poll_read`]: Evented::poll_read
+//! [`poll_read_fd`]: Evented::poll_read_fd
 //!
 //! The operations the socket types have in common (`ready`, `readable`,
 //! `poll_read_ready`, `try_read`, `try_write_vectored`, the stream reads
@@ -24,7 +30,7 @@
 
 use std::future::{poll_fn, Future};
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::pin::pin;
 use std::task::{ready, Context, Poll};
 
@@ -224,6 +230,35 @@ impl<E: Source + AsRawFd> Evented<E> {
     ) -> Poll<io::Result<usize>> {
         self.poll_io(cx, Direction::Read, |io| {
             super::sys::peek_buf(io.as_raw_fd(), buf)
+        })
+    }
+}
+
+impl<E: Source + AsFd> Evented<E> {
+    /// Reads into `buf` with `read(2)`, for a descriptor that is not a
+    /// socket (a pipe, a FIFO); clears read readiness after a short read,
+    /// as [`poll_read`](Self::poll_read) does for stream sockets.
+    pub(crate) fn poll_read_fd(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let wanted = buf.remaining();
+        self.poll_transfer(cx, Direction::Read, wanted, |io| {
+            super::sys::read_fd_buf(io.as_fd(), buf)
+        })
+        .map_ok(drop)
+    }
+
+    /// Reads what the descriptor holds now into the spare capacity of
+    /// `buf` with `read(2)`, without waiting; the twin of
+    /// [`try_read_buf`](Self::try_read_buf) for pipes.
+    pub(crate) fn try_read_buf_fd<B: bytes::BufMut + ?Sized>(
+        &self,
+        buf: &mut B,
+    ) -> io::Result<usize> {
+        self.try_io(Interest::READABLE, |io| {
+            super::sys::read_into_spare(buf, |buf| super::sys::read_fd_buf(io.as_fd(), buf))
         })
     }
 }

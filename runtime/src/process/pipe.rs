@@ -1,73 +1,61 @@
 //! The async ends of a child's standard streams: non-blocking pipes
 //! registered with the runtime's reactor.
+//!
+//! Reads go through [`Evented::poll_read_fd`]: `read(2)` straight into the
+//! caller's unfilled buffer, with the coop budget charged and readiness
+//! cleared after a short read, as for [`pipe::Receiver`].
+//!
+//! [`pipe::Receiver`]: crate::net::unix::pipe::Receiver
 
 use mio::unix::pipe::{Receiver, Sender};
 use std::fmt;
-use std::io::{self, IoSlice, Read, Write};
+use std::io::{self, IoSlice, Write};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::pin::Pin;
 use std::process::Stdio;
-use std::task::{ready, Context, Poll};
+use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use weft_reactor::{Direction, PollEvented};
-use weft_scheduler::coop;
+use weft_reactor::Direction;
 
-fn register<S: mio::event::Source>(source: S, interest: mio::Interest) -> io::Result<PollEvented<S>> {
-    let handle = crate::runtime::context::current();
-    PollEvented::new(source, handle.io(), interest)
-}
+use crate::io::evented::Evented;
+use crate::io::sys;
 
 /// Deregisters a pipe and gives its descriptor back in blocking mode, as
 /// code outside the runtime (another child, a `std::fs::File`) expects.
-fn into_blocking_fd<S>(io: PollEvented<S>) -> io::Result<OwnedFd>
+fn into_blocking_fd<S>(io: Evented<S>) -> io::Result<OwnedFd>
 where
     S: mio::event::Source + Into<OwnedFd>,
 {
     let fd: OwnedFd = io.into_inner()?.into();
-    set_blocking(&fd)?;
+    sys::set_nonblocking(fd.as_fd(), false)?;
     Ok(fd)
 }
 
 /// Turns a registered pipe back into a blocking descriptor for `Stdio`.
-fn into_stdio<S>(io: PollEvented<S>) -> io::Result<Stdio>
+fn into_stdio<S>(io: Evented<S>) -> io::Result<Stdio>
 where
     S: mio::event::Source + Into<OwnedFd>,
 {
     into_blocking_fd(io).map(Stdio::from)
 }
 
-fn set_blocking(fd: &impl AsRawFd) -> io::Result<()> {
-    let fd = fd.as_raw_fd();
-    // SAFETY: F_GETFL on a descriptor we own reads its flags; no memory is
-    // passed.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    if flags < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: F_SETFL with an integer argument on a descriptor we own.
-    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
 /// The writing end of a child's standard input, when it was
 /// [`Stdio::piped`]. Dropping it closes the pipe: the child reads end of
 /// file.
 pub struct ChildStdin {
-    io: PollEvented<Sender>,
+    io: Evented<Sender>,
 }
 
 /// The reading end of a child's standard output, when it was
 /// [`Stdio::piped`].
 pub struct ChildStdout {
-    io: PollEvented<Receiver>,
+    io: Evented<Receiver>,
 }
 
 /// The reading end of a child's standard error, when it was
 /// [`Stdio::piped`].
 pub struct ChildStderr {
-    io: PollEvented<Receiver>,
+    io: Evented<Receiver>,
 }
 
 impl ChildStdin {
@@ -85,7 +73,7 @@ impl ChildStdin {
     pub fn from_std(std: std::process::ChildStdin) -> io::Result<ChildStdin> {
         let sender = Sender::from(std);
         sender.set_nonblocking(true)?;
-        Ok(ChildStdin { io: register(sender, mio::Interest::WRITABLE)? })
+        Ok(ChildStdin { io: Evented::new(sender, mio::Interest::WRITABLE)? })
     }
 
     /// Deregisters the pipe and gives back its descriptor, in blocking
@@ -136,7 +124,7 @@ macro_rules! reader_from_std {
             pub fn from_std(std: $std) -> io::Result<$name> {
                 let receiver = Receiver::from(std);
                 receiver.set_nonblocking(true)?;
-                Ok($name { io: register(receiver, mio::Interest::READABLE)? })
+                Ok($name { io: Evented::new(receiver, mio::Interest::READABLE)? })
             }
 
             /// Deregisters the pipe and gives back its descriptor, in
@@ -152,12 +140,7 @@ macro_rules! reader_from_std {
 
         impl AsyncRead for $name {
             fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-                let restore = ready!(coop::poll_proceed(cx));
-                let dst = buf.initialize_unfilled();
-                let n = ready!(self.io.poll_io(cx, Direction::Read, |mut r: &Receiver| r.read(dst)))?;
-                buf.advance(n);
-                restore.made_progress();
-                Poll::Ready(Ok(()))
+                self.io.poll_read_fd(cx, buf)
             }
         }
 
@@ -173,19 +156,19 @@ macro_rules! reader_from_std {
 
         impl AsRawFd for $name {
             fn as_raw_fd(&self) -> RawFd {
-                self.io.as_raw_fd()
+                self.io.get().as_raw_fd()
             }
         }
 
         impl AsFd for $name {
             fn as_fd(&self) -> BorrowedFd<'_> {
-                self.io.as_fd()
+                self.io.get().as_fd()
             }
         }
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($name)).field("fd", &self.io.as_raw_fd()).finish()
+                f.debug_struct(stringify!($name)).field("fd", &self.io.get().as_raw_fd()).finish()
             }
         }
     };
@@ -196,10 +179,7 @@ reader_from_std!(ChildStderr, std::process::ChildStderr, "stderr");
 
 impl AsyncWrite for ChildStdin {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        let restore = ready!(coop::poll_proceed(cx));
-        let n = ready!(self.io.poll_io(cx, Direction::Write, |mut w: &Sender| w.write(buf)))?;
-        restore.made_progress();
-        Poll::Ready(Ok(n))
+        self.io.poll_io(cx, Direction::Write, |mut w: &Sender| w.write(buf))
     }
 
     fn poll_write_vectored(
@@ -207,10 +187,7 @@ impl AsyncWrite for ChildStdin {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        let restore = ready!(coop::poll_proceed(cx));
-        let n = ready!(self.io.poll_io(cx, Direction::Write, |mut w: &Sender| w.write_vectored(bufs)))?;
-        restore.made_progress();
-        Poll::Ready(Ok(n))
+        self.io.poll_io(cx, Direction::Write, |mut w: &Sender| w.write_vectored(bufs))
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -238,18 +215,18 @@ impl TryFrom<ChildStdin> for Stdio {
 
 impl AsRawFd for ChildStdin {
     fn as_raw_fd(&self) -> RawFd {
-        self.io.as_raw_fd()
+        self.io.get().as_raw_fd()
     }
 }
 
 impl AsFd for ChildStdin {
     fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.as_fd()
+        self.io.get().as_fd()
     }
 }
 
 impl fmt::Debug for ChildStdin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ChildStdin").field("fd", &self.io.as_raw_fd()).finish()
+        f.debug_struct("ChildStdin").field("fd", &self.io.get().as_raw_fd()).finish()
     }
 }

@@ -1,9 +1,18 @@
-//! The system calls weft's sockets make themselves, in one place.
+//! The system calls weft's sockets and pipes make themselves, in one
+//! place.
 //!
 //! mio covers most operations; these few read straight into the
 //! uninitialized tail of a [`ReadBuf`], which mio's `&mut [u8]` methods
-//! cannot do without first zeroing it. Each function makes one system
-//! call, retries it on `EINTR`, and maps `-1` to `io::Error::last_os_error`.
+//! cannot do without first zeroing it. Each read makes one system call,
+//! retries it on `EINTR`, and maps `-1` to `io::Error::last_os_error`.
+//!
+//! [`read_buf`] reads with `recv(2)`, which only sockets accept;
+//! [`read_fd_buf`] is its twin for every other descriptor (pipes, FIFOs,
+//! terminals) and reads with `read(2)`.
+//!
+//! [`status_flags`] and [`set_nonblocking`] read and change a
+//! descriptor's `fcntl` flags, for descriptors that mio's types do not
+//! wrap.
 //!
 //! [`read_into_spare`] makes no system call: it lends the spare capacity
 //! of a [`BufMut`] to any of the others as a `ReadBuf`, which is how the
@@ -12,7 +21,7 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::{BorrowedFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 
 use bytes::BufMut;
 use tokio::io::ReadBuf;
@@ -55,6 +64,71 @@ fn recv_buf(fd: RawFd, buf: &mut ReadBuf<'_>, flags: libc::c_int) -> io::Result<
     unsafe { buf.assume_init(n) };
     buf.advance(n);
     Ok(n)
+}
+
+/// Reads from `fd` with `read(2)` into the unfilled part of `buf`, without
+/// zeroing it first, and advances `buf` by the number of bytes read, which
+/// is returned. `Ok(0)` with room left in `buf` means end of stream.
+///
+/// The twin of [`read_buf`] for descriptors that are not sockets: pipes,
+/// FIFOs, terminals, files.
+pub(crate) fn read_fd_buf(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
+    // SAFETY: as in `recv_buf`: only the kernel writes into this memory,
+    // so initialized bytes stay initialized.
+    let dst = unsafe { buf.unfilled_mut() };
+    let (ptr, len) = (dst.as_mut_ptr().cast::<libc::c_void>(), dst.len());
+    let n = loop {
+        // SAFETY: `ptr` points to `len` writable bytes borrowed from `buf`
+        // for the duration of the call, and `fd` is borrowed, so it stays
+        // open; `read` writes at most `len` bytes there and keeps no
+        // pointer afterwards.
+        let n = unsafe { libc::read(fd.as_raw_fd(), ptr, len) };
+        if n >= 0 {
+            break n as usize;
+        }
+        let error = io::Error::last_os_error();
+        if error.kind() != io::ErrorKind::Interrupted {
+            return Err(error);
+        }
+    };
+    // SAFETY: the kernel reported writing `n` bytes (n <= len) at the
+    // start of the unfilled part, so they are initialized.
+    unsafe { buf.assume_init(n) };
+    buf.advance(n);
+    Ok(n)
+}
+
+/// The file status flags of the open file `fd` refers to (`F_GETFL`):
+/// its access mode (`flags & O_ACCMODE`), `O_NONBLOCK`, `O_APPEND`, ...
+pub(crate) fn status_flags(fd: BorrowedFd<'_>) -> io::Result<libc::c_int> {
+    // SAFETY: `F_GETFL` takes no argument and only reads the flags of the
+    // open file; `fd` is borrowed, so it stays open for the call.
+    let flags = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) };
+    if flags == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(flags)
+}
+
+/// Sets or clears `O_NONBLOCK` on the open file `fd` refers to, for any
+/// kind of descriptor. The flag belongs to the open file, so every
+/// duplicate of `fd` (in this process or another) sees the change.
+pub(crate) fn set_nonblocking(fd: BorrowedFd<'_>, nonblocking: bool) -> io::Result<()> {
+    let flags = status_flags(fd)?;
+    let wanted = if nonblocking {
+        flags | libc::O_NONBLOCK
+    } else {
+        flags & !libc::O_NONBLOCK
+    };
+    if wanted == flags {
+        return Ok(());
+    }
+    // SAFETY: `F_SETFL` takes an integer argument and passes no memory;
+    // `fd` is borrowed, so it stays open for the call.
+    if unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, wanted) } == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 /// Receives one datagram from `fd` into the unfilled part of `buf` and

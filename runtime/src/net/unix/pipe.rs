@@ -35,7 +35,7 @@
 
 use std::fs::File;
 use std::io::{self, IoSlice, IoSliceMut};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
 use std::pin::Pin;
@@ -44,7 +44,6 @@ use std::task::{Context, Poll};
 use bytes::BufMut;
 use mio::unix::pipe as mio_pipe;
 use tokio::io::{AsyncRead, ReadBuf};
-use weft_reactor::Direction;
 
 use crate::io::evented::Evented;
 use crate::io::{sys, Interest, Ready};
@@ -651,9 +650,7 @@ impl Receiver {
     /// }
     /// ```
     pub fn try_read_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        self.io.try_io(Interest::READABLE, |rx| {
-            sys::read_into_spare(buf, |buf| read_buf(rx.as_fd(), buf))
-        })
+        self.io.try_read_buf_fd(buf)
     }
 
     /// Runs `f`, which reads from the pipe itself (through its
@@ -696,9 +693,7 @@ impl AsyncRead for Receiver {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        self.io
-            .poll_io(cx, Direction::Read, |rx| read_buf(rx.as_fd(), buf))
-            .map_ok(drop)
+        self.io.poll_read_fd(cx, buf)
     }
 }
 
@@ -710,8 +705,8 @@ impl futures_io::AsyncRead for Receiver {
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
         let mut buf = ReadBuf::new(buf);
-        self.io
-            .poll_io(cx, Direction::Read, |rx| read_buf(rx.as_fd(), &mut buf))
+        std::task::ready!(self.io.poll_read_fd(cx, &mut buf))?;
+        Poll::Ready(Ok(buf.filled().len()))
     }
 }
 
@@ -724,7 +719,7 @@ fn checked(fd: OwnedFd, end: End) -> io::Result<OwnedFd> {
     if !file.metadata()?.file_type().is_fifo() {
         return Err(not_a_pipe());
     }
-    let mode = access_mode(file.as_fd())?;
+    let mode = sys::status_flags(file.as_fd())? & libc::O_ACCMODE;
     let allowed = match end {
         End::Sender => mode == libc::O_WRONLY || mode == libc::O_RDWR,
         End::Receiver => mode == libc::O_RDONLY || mode == libc::O_RDWR,
@@ -744,45 +739,4 @@ fn not_a_pipe() -> io::Error {
         io::ErrorKind::InvalidInput,
         "the file is not a pipe or FIFO (use `unchecked` to skip this check)",
     )
-}
-
-/// The access mode `fd` was opened with: `O_RDONLY`, `O_WRONLY` or
-/// `O_RDWR`.
-fn access_mode(fd: BorrowedFd<'_>) -> io::Result<libc::c_int> {
-    // SAFETY: `F_GETFL` takes no argument and only reads the flags of the
-    // open file; `fd` is borrowed, so it stays open for the call.
-    let flags = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETFL) };
-    if flags == -1 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(flags & libc::O_ACCMODE)
-}
-
-/// Reads from the pipe `fd` into the unfilled part of `buf` and advances
-/// it by the count read, which is returned; `Ok(0)` with room left in
-/// `buf` is the end of the stream. `read(2)`, not the sockets' `recv`.
-fn read_buf(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
-    // SAFETY: `unfilled_mut` is unsafe only because its caller could
-    // de-initialize bytes through it; only the kernel writes into this
-    // memory, so initialized bytes stay initialized.
-    let dst = unsafe { buf.unfilled_mut() };
-    let (ptr, len) = (dst.as_mut_ptr().cast::<libc::c_void>(), dst.len());
-    let n = loop {
-        // SAFETY: `ptr` points to `len` writable bytes borrowed from `buf`
-        // for the call, and `fd` is borrowed, so open; `read` writes at
-        // most `len` bytes there and keeps no pointer afterwards.
-        let n = unsafe { libc::read(fd.as_raw_fd(), ptr, len) };
-        if n >= 0 {
-            break n as usize;
-        }
-        let error = io::Error::last_os_error();
-        if error.kind() != io::ErrorKind::Interrupted {
-            return Err(error);
-        }
-    };
-    // SAFETY: the kernel reported writing `n` bytes (`n <= len`) at the
-    // start of the unfilled part, so they are initialized.
-    unsafe { buf.assume_init(n) };
-    buf.advance(n);
-    Ok(n)
 }
