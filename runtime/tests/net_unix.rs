@@ -9,7 +9,7 @@ use std::task::Poll;
 use net_support::*;
 use weft::io::{AsyncReadExt, AsyncWriteExt, Interest, ReadBuf};
 use weft::net::unix::SocketAddr;
-use weft::net::{UnixDatagram, UnixListener, UnixStream};
+use weft::net::{UnixDatagram, UnixListener, UnixSocket, UnixStream};
 
 #[test]
 fn stream_echo_over_a_path() {
@@ -403,6 +403,179 @@ fn bind_addr_and_connect_addr_with_a_path() {
     });
 }
 
+/// The descriptor flags (`F_GETFD`) and file status flags (`F_GETFL`)
+/// of `fd`.
+fn fd_flags(fd: std::os::fd::BorrowedFd<'_>) -> (i32, i32) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: F_GETFD and F_GETFL take no argument and only read flags;
+    // `fd` is borrowed, so open for the calls.
+    let (fd_flags, fl_flags) = unsafe {
+        (
+            libc::fcntl(fd.as_raw_fd(), libc::F_GETFD),
+            libc::fcntl(fd.as_raw_fd(), libc::F_GETFL),
+        )
+    };
+    assert!(fd_flags != -1 && fl_flags != -1, "fcntl: {}", std::io::Error::last_os_error());
+    (fd_flags, fl_flags)
+}
+
+#[test]
+fn unix_socket_streams_listen_and_connect_through_a_path() {
+    use std::os::fd::AsFd;
+
+    both("unix socket stream", || async {
+        let dir = tempfile::tempdir().unwrap();
+        let server_path = dir.path().join("server.sock");
+        let client_path = dir.path().join("client.sock");
+
+        let server = UnixSocket::new_stream().unwrap();
+        let client = UnixSocket::new_stream().unwrap();
+        for socket in [&server, &client] {
+            let (fd_flags, fl_flags) = fd_flags(socket.as_fd());
+            assert_ne!(fd_flags & libc::FD_CLOEXEC, 0, "not close-on-exec");
+            assert_ne!(fl_flags & libc::O_NONBLOCK, 0, "blocking");
+        }
+        assert!(format!("{server:?}").contains("Socket"));
+
+        server.bind(&server_path).unwrap();
+        let listener = server.listen(8).unwrap();
+        assert_eq!(
+            listener.local_addr().unwrap().as_pathname(),
+            Some(server_path.as_path())
+        );
+        client.bind(&client_path).unwrap();
+        let mut client = client.connect(&server_path).await.unwrap();
+        let (mut accepted, peer) = listener.accept().await.unwrap();
+        assert_eq!(peer.as_pathname(), Some(client_path.as_path()));
+        assert_eq!(
+            client.peer_addr().unwrap().as_pathname(),
+            Some(server_path.as_path())
+        );
+
+        client.write_all(b"ping").await.unwrap();
+        let mut buf = [0; 4];
+        accepted.read_exact(&mut buf).await.unwrap();
+        assert_eq!(&buf, b"ping");
+        accepted.write_all(b"pong").await.unwrap();
+        drop(accepted);
+        let mut back = Vec::new();
+        client.read_to_end(&mut back).await.unwrap();
+        assert_eq!(back, b"pong");
+
+        // Nothing listens at a fresh path.
+        let error = UnixSocket::new_stream()
+            .unwrap()
+            .connect(dir.path().join("missing.sock"))
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::NotFound);
+    });
+}
+
+#[test]
+fn unix_socket_datagrams_bind_send_to_and_recv_from() {
+    both("unix socket datagram", || async {
+        let dir = tempfile::tempdir().unwrap();
+        let server_path = dir.path().join("server.sock");
+        let client_path = dir.path().join("client.sock");
+
+        let server = UnixSocket::new_datagram().unwrap();
+        server.bind(&server_path).unwrap();
+        let server = server.datagram().unwrap();
+        let client = UnixSocket::new_datagram().unwrap();
+        client.bind(&client_path).unwrap();
+        let client = client.datagram().unwrap();
+
+        client.send_to(b"request", &server_path).await.unwrap();
+        let mut buf = [0; 16];
+        let (n, from) = server.recv_from(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"request");
+        assert_eq!(from.as_pathname(), Some(client_path.as_path()));
+        server.send_to(b"reply", &client_path).await.unwrap();
+        let (n, from) = client.recv_from(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"reply");
+        assert_eq!(from.as_pathname(), Some(server_path.as_path()));
+
+        // Unbound, it can still send; the receiver sees no name.
+        let unbound = UnixSocket::new_datagram().unwrap().datagram().unwrap();
+        unbound.send_to(b"anonymous", &server_path).await.unwrap();
+        let (n, from) = server.recv_from(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"anonymous");
+        assert!(from.is_unnamed());
+    });
+}
+
+#[test]
+fn unix_socket_refuses_the_other_type_and_a_taken_path() {
+    both("unix socket errors", || async {
+        let dir = tempfile::tempdir().unwrap();
+
+        let error = UnixSocket::new_datagram().unwrap().listen(8).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert!(error.to_string().contains("new_stream"), "{error}");
+        let error = UnixSocket::new_datagram()
+            .unwrap()
+            .connect(dir.path().join("any.sock"))
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert!(error.to_string().contains("new_stream"), "{error}");
+        let error = UnixSocket::new_stream().unwrap().datagram().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert!(error.to_string().contains("new_datagram"), "{error}");
+
+        // A path in use, by a live socket or by the file a closed one
+        // left behind.
+        let path = dir.path().join("taken.sock");
+        let first = UnixSocket::new_stream().unwrap();
+        first.bind(&path).unwrap();
+        let error = UnixSocket::new_stream().unwrap().bind(&path).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::AddrInUse);
+        drop(first);
+        let error = UnixSocket::new_datagram().unwrap().bind(&path).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::AddrInUse);
+        let _listener = UnixListener::bind(dir.path().join("listener.sock")).unwrap();
+        let error = UnixSocket::new_stream()
+            .unwrap()
+            .bind(dir.path().join("listener.sock"))
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::AddrInUse);
+    });
+}
+
+#[test]
+fn unix_socket_from_a_blocking_descriptor_becomes_non_blocking() {
+    use std::os::fd::{AsFd, FromRawFd, IntoRawFd};
+
+    both("unix socket from_raw_fd", || async {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("server.sock");
+        let listener = UnixListener::bind(&path).unwrap();
+
+        // SAFETY: plain `socket(2)`; the descriptor it returns is checked
+        // and then owned by the `UnixSocket` alone.
+        let fd = unsafe { libc::socket(libc::AF_UNIX, libc::SOCK_STREAM, 0) };
+        assert_ne!(fd, -1, "socket: {}", std::io::Error::last_os_error());
+        // SAFETY: `fd` is an open socket that nothing else owns.
+        let socket = unsafe { UnixSocket::from_raw_fd(fd) };
+        assert_eq!(fd_flags(socket.as_fd()).1 & libc::O_NONBLOCK, 0);
+        let stream = socket.connect(&path).await.unwrap();
+        assert_ne!(fd_flags(stream.as_fd()).1 & libc::O_NONBLOCK, 0);
+        let (_server, _) = listener.accept().await.unwrap();
+
+        let std_socket = std::os::unix::net::UnixDatagram::unbound().unwrap();
+        // SAFETY: `into_raw_fd` hands over sole ownership of the socket.
+        let socket = unsafe { UnixSocket::from_raw_fd(std_socket.into_raw_fd()) };
+        let datagram = socket.datagram().unwrap();
+        assert_ne!(fd_flags(datagram.as_fd()).1 & libc::O_NONBLOCK, 0);
+        let mut buf = [0; 4];
+        assert_eq!(
+            datagram.try_recv(&mut buf).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
+    });
+}
+
 /// A name in the abstract namespace no other test or process uses.
 #[cfg(target_os = "linux")]
 fn abstract_name(what: &str) -> String {
@@ -449,6 +622,26 @@ fn abstract_namespace_addresses_on_linux() {
         let (server, _) = listener.accept().await.unwrap();
         assert_eq!(
             server.local_addr().unwrap().as_abstract_name(),
+            Some(name.as_bytes())
+        );
+
+        // A `UnixSocket` follows the same rule.
+        let name = abstract_name("unix-socket");
+        let socket = UnixSocket::new_stream().unwrap();
+        socket.bind(format!("\0{name}")).unwrap();
+        let listener = socket.listen(4).unwrap();
+        assert_eq!(
+            listener.local_addr().unwrap().as_abstract_name(),
+            Some(name.as_bytes())
+        );
+        let client = UnixSocket::new_stream()
+            .unwrap()
+            .connect(format!("\0{name}"))
+            .await
+            .unwrap();
+        let (_server, _) = listener.accept().await.unwrap();
+        assert_eq!(
+            client.peer_addr().unwrap().as_abstract_name(),
             Some(name.as_bytes())
         );
 

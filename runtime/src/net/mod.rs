@@ -2,7 +2,7 @@
 //!
 //! The types mirror `tokio::net`: [`TcpListener`], [`TcpStream`],
 //! [`TcpSocket`], [`UdpSocket`], [`UnixListener`], [`UnixStream`],
-//! [`UnixDatagram`], and [`lookup_host`]. Streams implement
+//! [`UnixDatagram`], [`UnixSocket`], and [`lookup_host`]. Streams implement
 //! [`AsyncRead`](crate::io::AsyncRead) and
 //! [`AsyncWrite`](crate::io::AsyncWrite) (and, with the `futures-io`
 //! feature, the `futures-io` traits), so the helpers of
@@ -53,7 +53,7 @@ pub mod unix;
 pub use addr::{lookup_host, ToSocketAddrs};
 pub use tcp::{TcpListener, TcpSocket, TcpStream};
 pub use udp::UdpSocket;
-pub use unix::{UnixDatagram, UnixListener, UnixStream};
+pub use unix::{UnixDatagram, UnixListener, UnixSocket, UnixStream};
 
 #[cfg(test)]
 mod tests;

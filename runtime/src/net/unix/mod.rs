@@ -6,6 +6,7 @@
 mod datagram;
 mod listener;
 pub mod pipe;
+mod socket;
 mod split;
 mod stream;
 mod ucred;
@@ -13,6 +14,7 @@ mod ucred;
 pub use datagram::UnixDatagram;
 pub use listener::UnixListener;
 pub use split::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, ReuniteError, WriteHalf};
+pub use socket::UnixSocket;
 pub use std::os::unix::net::SocketAddr;
 pub use stream::UnixStream;
 pub use ucred::UCred;

@@ -99,7 +99,13 @@ impl UnixStream {
     /// }
     /// ```
     pub async fn connect_addr(socket_addr: &SocketAddr) -> io::Result<UnixStream> {
-        let stream = UnixStream::new(mio::net::UnixStream::connect_addr(socket_addr)?)?;
+        UnixStream::connect_mio(mio::net::UnixStream::connect_addr(socket_addr)?).await
+    }
+
+    /// Registers `stream`, whose non-blocking `connect` has been started,
+    /// and waits until the connection is made or has failed.
+    pub(super) async fn connect_mio(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
+        let stream = UnixStream::new(stream)?;
         poll_fn(|cx| stream.io.poll_ready(cx, Direction::Write)).await?;
         if let Some(error) = stream.io.get().take_error()? {
             return Err(error);
