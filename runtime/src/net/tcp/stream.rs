@@ -543,6 +543,12 @@ impl TcpStream {
     }
 }
 
+impl AsRef<Self> for TcpStream {
+    fn as_ref(&self) -> &Self {
+        self
+    }
+}
+
 stream_io_impls!(TcpStream, |this| this.io);
 stream_io_impls!(write TcpStream, |this| this.io, |this| this.shutdown_write());
 socket_traits!(TcpStream, from stream: std::net::TcpStream);
