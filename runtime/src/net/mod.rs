@@ -43,6 +43,8 @@
 
 mod addr;
 #[macro_use]
+mod ip_options;
+#[macro_use]
 mod socket_traits;
 #[macro_use]
 mod split;

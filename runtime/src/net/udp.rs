@@ -686,162 +686,6 @@ impl UdpSocket {
         self.io.get().set_ttl(ttl)
     }
 
-    /// The traffic class of outgoing IPv6 datagrams (`IPV6_TCLASS`).
-    ///
-    /// # Errors
-    ///
-    /// If the option cannot be read (on an IPv4 socket, for instance).
-    #[cfg(any(
-        target_os = "android",
-        target_os = "dragonfly",
-        target_os = "freebsd",
-        target_os = "fuchsia",
-        target_os = "linux",
-        target_os = "macos",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "cygwin",
-    ))]
-    pub fn tclass_v6(&self) -> io::Result<u32> {
-        socket2::SockRef::from(self.io.get()).tclass_v6()
-    }
-
-    /// Sets the traffic class of outgoing IPv6 datagrams (`IPV6_TCLASS`):
-    /// the IPv6 counterpart of [`set_tos_v4`](Self::set_tos_v4).
-    ///
-    /// # Errors
-    ///
-    /// If the option cannot be set (on an IPv4 socket, for instance).
-    #[cfg(any(
-        target_os = "android",
-        target_os = "dragonfly",
-        target_os = "freebsd",
-        target_os = "fuchsia",
-        target_os = "linux",
-        target_os = "macos",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "cygwin",
-    ))]
-    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
-        socket2::SockRef::from(self.io.get()).set_tclass_v6(tclass)
-    }
-
-    /// The type-of-service byte of outgoing IPv4 datagrams (`IP_TOS`).
-    ///
-    /// # Errors
-    ///
-    /// If the option cannot be read.
-    #[cfg(not(any(
-        target_os = "fuchsia",
-        target_os = "redox",
-        target_os = "solaris",
-        target_os = "illumos",
-        target_os = "haiku",
-        target_os = "wasi",
-    )))]
-    pub fn tos_v4(&self) -> io::Result<u32> {
-        socket2::SockRef::from(self.io.get()).tos_v4()
-    }
-
-    /// Sets the type-of-service byte of outgoing IPv4 datagrams
-    /// (`IP_TOS`): the DSCP and ECN bits routers may act on. It has no
-    /// effect on IPv6 datagrams; see
-    /// [`set_tclass_v6`](Self::set_tclass_v6) for those.
-    ///
-    /// # Errors
-    ///
-    /// If the option cannot be set.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use weft::net::UdpSocket;
-    ///
-    /// #[weft::main]
-    /// async fn main() -> std::io::Result<()> {
-    ///     let socket = UdpSocket::bind("127.0.0.1:0").await?;
-    ///     socket.set_tos_v4(0x10)?; // "low delay"
-    ///     assert_eq!(socket.tos_v4()?, 0x10);
-    ///     Ok(())
-    /// }
-    /// ```
-    #[cfg(not(any(
-        target_os = "fuchsia",
-        target_os = "redox",
-        target_os = "solaris",
-        target_os = "illumos",
-        target_os = "haiku",
-        target_os = "wasi",
-    )))]
-    pub fn set_tos_v4(&self, tos: u32) -> io::Result<()> {
-        socket2::SockRef::from(self.io.get()).set_tos_v4(tos)
-    }
-
-    /// The old name of [`tos_v4`](Self::tos_v4).
-    ///
-    /// # Errors
-    ///
-    /// As for [`tos_v4`](Self::tos_v4).
-    #[deprecated(note = "`IP_TOS` is IPv4-only: use `tos_v4` instead")]
-    #[doc(hidden)]
-    #[cfg(not(any(
-        target_os = "fuchsia",
-        target_os = "redox",
-        target_os = "solaris",
-        target_os = "illumos",
-        target_os = "haiku",
-        target_os = "wasi",
-    )))]
-    pub fn tos(&self) -> io::Result<u32> {
-        self.tos_v4()
-    }
-
-    /// The old name of [`set_tos_v4`](Self::set_tos_v4).
-    ///
-    /// # Errors
-    ///
-    /// As for [`set_tos_v4`](Self::set_tos_v4).
-    #[deprecated(note = "`IP_TOS` is IPv4-only: use `set_tos_v4` instead")]
-    #[doc(hidden)]
-    #[cfg(not(any(
-        target_os = "fuchsia",
-        target_os = "redox",
-        target_os = "solaris",
-        target_os = "illumos",
-        target_os = "haiku",
-        target_os = "wasi",
-    )))]
-    pub fn set_tos(&self, tos: u32) -> io::Result<()> {
-        self.set_tos_v4(tos)
-    }
-
-    /// The name of the network interface the socket is bound to
-    /// (`SO_BINDTODEVICE`), or `None` when it is not bound to one.
-    ///
-    /// # Errors
-    ///
-    /// If the option cannot be read.
-    #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
-    pub fn device(&self) -> io::Result<Option<Vec<u8>>> {
-        socket2::SockRef::from(self.io.get()).device()
-    }
-
-    /// Binds the socket to the network interface named `interface` (such
-    /// as `b"eth0"`), so that it only sends and receives through that
-    /// interface (`SO_BINDTODEVICE`); `None` or an empty name removes the
-    /// binding.
-    ///
-    /// # Errors
-    ///
-    /// `PermissionDenied` when binding to an interface without the
-    /// privilege to (`CAP_NET_RAW` on Linux); the OS error `ENODEV` for
-    /// an interface that does not exist.
-    #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
-    pub fn bind_device(&self, interface: Option<&[u8]>) -> io::Result<()> {
-        socket2::SockRef::from(self.io.get()).bind_device(interface)
-    }
-
     /// Takes the socket's pending error (`SO_ERROR`), if any.
     ///
     /// # Errors
@@ -866,5 +710,20 @@ fn peek_sender(socket: &mio::net::UdpSocket) -> io::Result<SocketAddr> {
             )
         })
 }
+
+ip_options!(
+    UdpSocket,
+    |socket| socket2::SockRef::from(socket.io.get()),
+    "datagrams",
+    "use weft::net::UdpSocket;
+
+#[weft::main]
+async fn main() -> std::io::Result<()> {
+    let socket = UdpSocket::bind(\"127.0.0.1:0\").await?;
+    socket.set_tos_v4(0x10)?; // \"low delay\"
+    assert_eq!(socket.tos_v4()?, 0x10);
+    Ok(())
+}"
+);
 
 socket_traits!(UdpSocket, from socket: std::net::UdpSocket);

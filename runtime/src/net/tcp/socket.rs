@@ -215,160 +215,6 @@ impl TcpSocket {
         self.inner.tcp_nodelay()
     }
 
-    /// The traffic class of outgoing IPv6 packets (`IPV6_TCLASS`).
-    ///
-    /// # Errors
-    ///
-    /// If the option cannot be read (on an IPv4 socket, for instance).
-    #[cfg(any(
-        target_os = "android",
-        target_os = "dragonfly",
-        target_os = "freebsd",
-        target_os = "fuchsia",
-        target_os = "linux",
-        target_os = "macos",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "cygwin",
-    ))]
-    pub fn tclass_v6(&self) -> io::Result<u32> {
-        self.inner.tclass_v6()
-    }
-
-    /// Sets the traffic class of outgoing IPv6 packets (`IPV6_TCLASS`):
-    /// the IPv6 counterpart of [`set_tos_v4`](Self::set_tos_v4).
-    ///
-    /// # Errors
-    ///
-    /// If the option cannot be set (on an IPv4 socket, for instance).
-    #[cfg(any(
-        target_os = "android",
-        target_os = "dragonfly",
-        target_os = "freebsd",
-        target_os = "fuchsia",
-        target_os = "linux",
-        target_os = "macos",
-        target_os = "netbsd",
-        target_os = "openbsd",
-        target_os = "cygwin",
-    ))]
-    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
-        self.inner.set_tclass_v6(tclass)
-    }
-
-    /// The type-of-service byte of outgoing IPv4 packets (`IP_TOS`).
-    ///
-    /// # Errors
-    ///
-    /// If the option cannot be read.
-    #[cfg(not(any(
-        target_os = "fuchsia",
-        target_os = "redox",
-        target_os = "solaris",
-        target_os = "illumos",
-        target_os = "haiku",
-        target_os = "wasi",
-    )))]
-    pub fn tos_v4(&self) -> io::Result<u32> {
-        self.inner.tos_v4()
-    }
-
-    /// Sets the type-of-service byte of outgoing IPv4 packets (`IP_TOS`):
-    /// the DSCP and ECN bits routers may act on. It has no effect on IPv6
-    /// packets; see [`set_tclass_v6`](Self::set_tclass_v6) for those.
-    ///
-    /// # Errors
-    ///
-    /// If the option cannot be set.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use weft::net::TcpSocket;
-    ///
-    /// # fn main() -> std::io::Result<()> {
-    /// let socket = TcpSocket::new_v4()?;
-    /// socket.set_tos_v4(0x10)?; // "low delay"
-    /// assert_eq!(socket.tos_v4()?, 0x10);
-    /// # Ok(())
-    /// # }
-    /// ```
-    #[cfg(not(any(
-        target_os = "fuchsia",
-        target_os = "redox",
-        target_os = "solaris",
-        target_os = "illumos",
-        target_os = "haiku",
-        target_os = "wasi",
-    )))]
-    pub fn set_tos_v4(&self, tos: u32) -> io::Result<()> {
-        self.inner.set_tos_v4(tos)
-    }
-
-    /// The old name of [`tos_v4`](Self::tos_v4).
-    ///
-    /// # Errors
-    ///
-    /// As for [`tos_v4`](Self::tos_v4).
-    #[deprecated(note = "`IP_TOS` is IPv4-only: use `tos_v4` instead")]
-    #[doc(hidden)]
-    #[cfg(not(any(
-        target_os = "fuchsia",
-        target_os = "redox",
-        target_os = "solaris",
-        target_os = "illumos",
-        target_os = "haiku",
-        target_os = "wasi",
-    )))]
-    pub fn tos(&self) -> io::Result<u32> {
-        self.tos_v4()
-    }
-
-    /// The old name of [`set_tos_v4`](Self::set_tos_v4).
-    ///
-    /// # Errors
-    ///
-    /// As for [`set_tos_v4`](Self::set_tos_v4).
-    #[deprecated(note = "`IP_TOS` is IPv4-only: use `set_tos_v4` instead")]
-    #[doc(hidden)]
-    #[cfg(not(any(
-        target_os = "fuchsia",
-        target_os = "redox",
-        target_os = "solaris",
-        target_os = "illumos",
-        target_os = "haiku",
-        target_os = "wasi",
-    )))]
-    pub fn set_tos(&self, tos: u32) -> io::Result<()> {
-        self.set_tos_v4(tos)
-    }
-
-    /// The name of the network interface the socket is bound to
-    /// (`SO_BINDTODEVICE`), or `None` when it is not bound to one.
-    ///
-    /// # Errors
-    ///
-    /// If the option cannot be read.
-    #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
-    pub fn device(&self) -> io::Result<Option<Vec<u8>>> {
-        self.inner.device()
-    }
-
-    /// Binds the socket to the network interface named `interface` (such
-    /// as `b"eth0"`), so that it only sends and receives through that
-    /// interface (`SO_BINDTODEVICE`); `None` or an empty name removes the
-    /// binding.
-    ///
-    /// # Errors
-    ///
-    /// `PermissionDenied` when binding to an interface without the
-    /// privilege to (`CAP_NET_RAW` on Linux); the OS error `ENODEV` for
-    /// an interface that does not exist.
-    #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
-    pub fn bind_device(&self, interface: Option<&[u8]>) -> io::Result<()> {
-        self.inner.bind_device(interface)
-    }
-
     /// Binds the socket to a local address.
     ///
     /// # Errors
@@ -515,3 +361,17 @@ impl fmt::Debug for TcpSocket {
         self.inner.fmt(f)
     }
 }
+
+ip_options!(
+    TcpSocket,
+    |socket| socket.inner,
+    "packets",
+    "use weft::net::TcpSocket;
+
+# fn main() -> std::io::Result<()> {
+let socket = TcpSocket::new_v4()?;
+socket.set_tos_v4(0x10)?; // \"low delay\"
+assert_eq!(socket.tos_v4()?, 0x10);
+# Ok(())
+# }"
+);
