@@ -7,8 +7,6 @@ use std::io::ErrorKind;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use support::*;
-use weft::io::{AsyncReadExt, AsyncWriteExt};
-use weft::net::{TcpListener, TcpStream};
 use weft::runtime::{Builder, Handle, RuntimeFlavor};
 
 #[test]
@@ -33,56 +31,6 @@ fn zero_max_io_events_per_tick_is_invalid_input() {
         let error = builder.enable_all().max_io_events_per_tick(0).build().unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidInput);
         assert!(error.to_string().contains("max_io_events_per_tick"), "{error}");
-    }
-}
-
-/// One event per turn is enough to serve many connections: the events
-/// left with the OS are taken on later turns.
-#[test]
-fn one_io_event_per_tick_still_serves_many_connections() {
-    const CONNECTIONS: usize = 50;
-    for flavor in FLAVORS {
-        with_watchdog(move || {
-            let rt = flavor.builder().max_io_events_per_tick(1).build().unwrap();
-            rt.block_on(async {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let addr = listener.local_addr().unwrap();
-                let server = weft::spawn(async move {
-                    let mut echoes = Vec::with_capacity(CONNECTIONS);
-                    for _ in 0..CONNECTIONS {
-                        let (mut socket, _) = listener.accept().await.unwrap();
-                        echoes.push(weft::spawn(async move {
-                            let (mut reader, mut writer) = socket.split();
-                            weft::io::copy(&mut reader, &mut writer).await.unwrap()
-                        }));
-                    }
-                    for echo in echoes {
-                        echo.await.unwrap();
-                    }
-                });
-                let clients: Vec<_> = (0..CONNECTIONS)
-                    .map(|i| {
-                        weft::spawn(async move {
-                            let mut stream = TcpStream::connect(addr).await.unwrap();
-                            let message = format!("client {i} of {CONNECTIONS}");
-                            for round in 0..3 {
-                                stream.write_all(message.as_bytes()).await.unwrap();
-                                let mut back = vec![0; message.len()];
-                                stream.read_exact(&mut back).await.unwrap();
-                                assert_eq!(back, message.as_bytes(), "{flavor:?}: client {i}, round {round}");
-                            }
-                            stream.shutdown().await.unwrap();
-                            let mut rest = Vec::new();
-                            assert_eq!(stream.read_to_end(&mut rest).await.unwrap(), 0);
-                        })
-                    })
-                    .collect();
-                for client in clients {
-                    client.await.unwrap();
-                }
-                server.await.unwrap();
-            });
-        });
     }
 }
 
