@@ -41,29 +41,9 @@ pub(crate) fn peek_buf(fd: RawFd, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
 /// `recv` rather than `read`: every caller reads a socket, and `recv`
 /// skips the file layer's bookkeeping that `read` does on each call.
 fn recv_buf(fd: RawFd, buf: &mut ReadBuf<'_>, flags: libc::c_int) -> io::Result<usize> {
-    // SAFETY: `unfilled_mut` is only unsafe because the caller could
-    // de-initialize bytes through it; the kernel only ever writes into
-    // this memory, so initialized bytes stay initialized.
-    let dst = unsafe { buf.unfilled_mut() };
-    let (ptr, len) = (dst.as_mut_ptr().cast::<libc::c_void>(), dst.len());
-    let n = loop {
-        // SAFETY: `ptr` points to `len` writable bytes borrowed from `buf`
-        // for the duration of the call; `recv` writes at most `len` bytes
-        // there and keeps no pointer afterwards.
-        let n = unsafe { libc::recv(fd, ptr, len, flags) };
-        if n >= 0 {
-            break n as usize;
-        }
-        let error = io::Error::last_os_error();
-        if error.kind() != io::ErrorKind::Interrupted {
-            return Err(error);
-        }
-    };
-    // SAFETY: the kernel reported writing `n` bytes (n <= len) at the
-    // start of the unfilled part, so they are initialized.
-    unsafe { buf.assume_init(n) };
-    buf.advance(n);
-    Ok(n)
+    // SAFETY: `recv` writes at most `len` bytes at `ptr`, keeps no pointer
+    // after it returns, and returns the count or -1 with `errno` set.
+    unsafe { fill_unfilled(buf, |ptr, len| libc::recv(fd, ptr, len, flags)) }
 }
 
 /// Reads from `fd` with `read(2)` into the unfilled part of `buf`, without
@@ -73,16 +53,34 @@ fn recv_buf(fd: RawFd, buf: &mut ReadBuf<'_>, flags: libc::c_int) -> io::Result<
 /// The twin of [`read_buf`] for descriptors that are not sockets: pipes,
 /// FIFOs, terminals, files.
 pub(crate) fn read_fd_buf(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Result<usize> {
-    // SAFETY: as in `recv_buf`: only the kernel writes into this memory,
-    // so initialized bytes stay initialized.
+    // SAFETY: as for `recv` in `recv_buf`; `fd` is borrowed, so it stays
+    // open for the call.
+    unsafe { fill_unfilled(buf, |ptr, len| libc::read(fd.as_raw_fd(), ptr, len)) }
+}
+
+/// Makes the read system call `call(ptr, len)` into the unfilled part of
+/// `buf`, without zeroing it, retrying on `EINTR`; advances `buf` by the
+/// count read and returns it.
+///
+/// # Safety
+///
+/// `call` must write at most `len` bytes, at `ptr` and nowhere else, keep
+/// no pointer once it returns, and return the count written, or -1 with
+/// `errno` set.
+unsafe fn fill_unfilled(
+    buf: &mut ReadBuf<'_>,
+    mut call: impl FnMut(*mut libc::c_void, usize) -> isize,
+) -> io::Result<usize> {
+    // SAFETY: `unfilled_mut` is only unsafe because the caller could
+    // de-initialize bytes through it; `call` only ever writes into this
+    // memory, so initialized bytes stay initialized.
     let dst = unsafe { buf.unfilled_mut() };
     let (ptr, len) = (dst.as_mut_ptr().cast::<libc::c_void>(), dst.len());
     let n = loop {
-        // SAFETY: `ptr` points to `len` writable bytes borrowed from `buf`
-        // for the duration of the call, and `fd` is borrowed, so it stays
-        // open; `read` writes at most `len` bytes there and keeps no
-        // pointer afterwards.
-        let n = unsafe { libc::read(fd.as_raw_fd(), ptr, len) };
+        // `ptr` points to `len` writable bytes borrowed from `buf` for the
+        // duration of the call, which is all `call` may use (the caller's
+        // contract).
+        let n = call(ptr, len);
         if n >= 0 {
             break n as usize;
         }
@@ -91,7 +89,7 @@ pub(crate) fn read_fd_buf(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Resu
             return Err(error);
         }
     };
-    // SAFETY: the kernel reported writing `n` bytes (n <= len) at the
+    // SAFETY: `call` reported writing `n` bytes (at most `len`) at the
     // start of the unfilled part, so they are initialized.
     unsafe { buf.assume_init(n) };
     buf.advance(n);
