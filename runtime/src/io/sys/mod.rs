@@ -153,9 +153,28 @@ fn recv_from_buf_with(
     buf: &mut ReadBuf<'_>,
     flags: libc::c_int,
 ) -> io::Result<(usize, SocketAddr)> {
+    let (n, from) = recv_from_sockaddr(fd, buf, flags)?;
+    let from = from.as_socket().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the datagram's sender has no IP address (is this a UDP socket?)",
+        )
+    })?;
+    Ok((n, from))
+}
+
+/// Receives one datagram from the socket `fd` (any address family) into
+/// the unfilled part of `buf`, without zeroing it, retrying on `EINTR`;
+/// advances `buf` by its length, cut to the room `buf` had left, and
+/// returns that length and the sender's address as the kernel gave it.
+pub(crate) fn recv_from_sockaddr(
+    fd: BorrowedFd<'_>,
+    buf: &mut ReadBuf<'_>,
+    flags: libc::c_int,
+) -> io::Result<(usize, socket2::SockAddr)> {
     let socket = socket2::SockRef::from(&fd);
-    // SAFETY: as in `recv_buf`: only the kernel writes into this memory,
-    // so initialized bytes stay initialized.
+    // SAFETY: as in `fill_unfilled`: only the kernel writes into this
+    // memory, so initialized bytes stay initialized.
     let dst = unsafe { buf.unfilled_mut() };
     let (n, from) = loop {
         match socket.recv_from_with_flags(dst, flags) {
@@ -167,12 +186,6 @@ fn recv_from_buf_with(
     // of the unfilled part) at its start, so they are initialized.
     unsafe { buf.assume_init(n) };
     buf.advance(n);
-    let from = from.as_socket().ok_or_else(|| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            "the datagram's sender has no IP address (is this a UDP socket?)",
-        )
-    })?;
     Ok((n, from))
 }
 

@@ -526,21 +526,7 @@ socket_traits!(UnixDatagram, from socket: std::os::unix::net::UnixDatagram);
 /// of `buf`, advancing `buf` by its length (cut to the room `buf` had);
 /// returns that length and the sender.
 fn recv_from_buf(fd: BorrowedFd<'_>, buf: &mut ReadBuf<'_>) -> io::Result<(usize, SocketAddr)> {
-    let socket = socket2::SockRef::from(&fd);
-    // SAFETY: `unfilled_mut` is unsafe only because its caller could
-    // de-initialize bytes through it; only the kernel writes into this
-    // memory, so initialized bytes stay initialized.
-    let dst = unsafe { buf.unfilled_mut() };
-    let (n, from) = loop {
-        match socket.recv_from(dst) {
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            result => break result?,
-        }
-    };
-    // SAFETY: the kernel reported writing `n` bytes (at most the length
-    // of the unfilled part) at its start, so they are initialized.
-    unsafe { buf.assume_init(n) };
-    buf.advance(n);
+    let (n, from) = crate::io::sys::recv_from_sockaddr(fd, buf, 0)?;
     Ok((n, unix_addr(&from)?))
 }
 
