@@ -15,6 +15,8 @@
 //! * [`PollEvented`]: a mio source together with its registration.
 //! * [`Ready`], [`Interest`], [`Direction`], [`ReadyEvent`]: the vocabulary,
 //!   named as in `tokio::io`.
+//! * [`is_shutdown_error`]: tells the error every operation returns once
+//!   the driver has shut down from any other.
 //!
 //! Readiness is edge-triggered: once delivered it stays until an operation
 //! returns `WouldBlock` and the caller clears it with
@@ -111,6 +113,7 @@ mod test_support;
 
 pub use direction::Direction;
 pub use driver::{Driver, DEFAULT_EVENT_CAPACITY};
+pub use error::is_shutdown_error;
 pub use handle::Handle;
 pub use interest::Interest;
 pub use poll_evented::PollEvented;

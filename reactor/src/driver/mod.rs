@@ -61,6 +61,9 @@ pub const DEFAULT_EVENT_CAPACITY: usize = 1024;
 pub struct Driver {
     poll: mio::Poll,
     events: mio::Events,
+    /// The buffer of turns that do not wait, when their capacity differs
+    /// from `events`'s (see [`Driver::with_event_capacities`]).
+    busy_events: Option<mio::Events>,
     /// The driver's own copy of the slot pages, so a delivery never locks.
     pages: Vec<Arc<Page>>,
     handle: Handle,
@@ -94,13 +97,46 @@ impl Driver {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn with_event_capacity(capacity: usize) -> io::Result<Driver> {
+        Driver::with_event_capacities(capacity, capacity)
+    }
+
+    /// Creates a driver that takes up to `capacity` events from the OS on a
+    /// turn that waits, and up to `busy_capacity` on a turn that does not
+    /// (a timeout of zero); each at least one.
+    ///
+    /// A thread that still has work queued turns the driver without
+    /// waiting, only to pick up what became ready meanwhile; every event it
+    /// takes wakes a task that joins that queue. A smaller busy batch keeps
+    /// the queue short and leaves the other events with the OS for the next
+    /// turn. A thread with nothing else to do waits and takes the full
+    /// batch.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Driver::new`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let mut driver = weft_reactor::Driver::with_event_capacities(256, 16)?;
+    /// // A busy poll: at most 16 events.
+    /// driver.turn(Some(Duration::ZERO));
+    /// // An idle wait: at most 256.
+    /// driver.turn(Some(Duration::from_millis(1)));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn with_event_capacities(capacity: usize, busy_capacity: usize) -> io::Result<Driver> {
+        let (capacity, busy_capacity) = (capacity.max(1), busy_capacity.max(1));
         let poll = mio::Poll::new()?;
         let waker = mio::Waker::new(poll.registry(), WAKE_TOKEN)?;
         let registry = poll.registry().try_clone()?;
         let inner = Inner { registry, waker, slots: Slots::new() };
         Ok(Driver {
             poll,
-            events: mio::Events::with_capacity(capacity.max(1)),
+            events: mio::Events::with_capacity(capacity),
+            busy_events: (busy_capacity != capacity).then(|| mio::Events::with_capacity(busy_capacity)),
             pages: Vec::new(),
             handle: Handle { inner: Arc::new(inner) },
         })
@@ -117,6 +153,11 @@ impl Driver {
     /// waiting in the directions that became ready. Wakers run after every
     /// lock is released.
     ///
+    /// A turn takes at most the driver's event capacity from the OS; with a
+    /// timeout of zero, its busy capacity (see
+    /// [`with_event_capacities`](Self::with_event_capacities)). Events
+    /// beyond that stay with the OS for the next turn.
+    ///
     /// Returns `true` if an event reached a registration or an unpark was
     /// seen, `false` on a timeout, an interrupted wait (`EINTR`) or only
     /// stale events.
@@ -126,43 +167,46 @@ impl Driver {
     /// If the OS reports an error other than an interrupted wait, which
     /// means the poller itself is broken.
     pub fn turn(&mut self, timeout: Option<Duration>) -> bool {
-        match self.poll.poll(&mut self.events, timeout) {
-            Ok(()) => self.dispatch(),
+        let Driver { poll, events, busy_events, pages, handle } = self;
+        let events = match busy_events {
+            Some(busy) if timeout == Some(Duration::ZERO) => busy,
+            _ => events,
+        };
+        match poll.poll(events, timeout) {
+            Ok(()) => deliver(events, pages, &handle.inner.slots),
             Err(error) if error.kind() == io::ErrorKind::Interrupted => false,
             Err(error) => panic!("weft reactor: waiting for I/O events failed: {error}"),
         }
-    }
-
-    /// Delivers the events of the last poll; see [`turn`](Self::turn).
-    fn dispatch(&mut self) -> bool {
-        let Driver { events, pages, handle, .. } = self;
-        let slots = &handle.inner.slots;
-        let mut progressed = false;
-        let mut wakers = WakeList::new();
-        for event in events.iter() {
-            let token = event.token();
-            if token == WAKE_TOKEN {
-                progressed = true;
-                continue;
-            }
-            let (index, generation) = slots::split(token);
-            let Some(io) = lookup(pages, slots, index) else {
-                continue;
-            };
-            let ready = Ready::from_mio(event);
-            if io.dispatch(generation, ready) {
-                progressed = true;
-                io.wake(ready, &mut wakers);
-            }
-        }
-        wakers.wake_all();
-        progressed
     }
 
     /// Shuts the driver down; the same as [`Handle::shutdown`].
     pub fn shutdown(&mut self) {
         self.handle.shutdown();
     }
+}
+
+/// Delivers the events of a poll; see [`Driver::turn`].
+fn deliver(events: &mio::Events, pages: &mut Vec<Arc<Page>>, slots: &Slots) -> bool {
+    let mut progressed = false;
+    let mut wakers = WakeList::new();
+    for event in events.iter() {
+        let token = event.token();
+        if token == WAKE_TOKEN {
+            progressed = true;
+            continue;
+        }
+        let (index, generation) = slots::split(token);
+        let Some(io) = lookup(pages, slots, index) else {
+            continue;
+        };
+        let ready = Ready::from_mio(event);
+        if io.dispatch(generation, ready) {
+            progressed = true;
+            io.wake(ready, &mut wakers);
+        }
+    }
+    wakers.wake_all();
+    progressed
 }
 
 /// The slot at `index`, refreshing the driver's page list if `index` is
@@ -183,7 +227,12 @@ impl Drop for Driver {
 
 impl fmt::Debug for Driver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Driver").field("event_capacity", &self.events.capacity()).field("handle", &self.handle).finish()
+        let busy = self.busy_events.as_ref().unwrap_or(&self.events);
+        f.debug_struct("Driver")
+            .field("event_capacity", &self.events.capacity())
+            .field("busy_event_capacity", &busy.capacity())
+            .field("handle", &self.handle)
+            .finish()
     }
 }
 
