@@ -34,7 +34,7 @@ use worker::Wake;
 use crossbeam_utils::CachePadded;
 use park::{SharedDriver, Unparker};
 use queue::{Inject, Stealer};
-pub use worker::{block_in_place, is_worker_thread};
+pub use worker::{block_in_place, is_worker_thread, worker_index};
 
 /// A handle to a multi-thread scheduler: spawns tasks, shuts it down.
 pub struct Handle {

@@ -120,3 +120,28 @@ fn remote_spawns_run_while_every_worker_has_yielding_tasks() {
         block_on(h).unwrap();
     }
 }
+
+#[test]
+fn worker_index_names_the_worker_until_block_in_place_hands_it_on() {
+    // One worker: whichever thread runs it runs every task.
+    let rt = Rt::new(1);
+    assert_eq!(worker_index(), None, "the test thread is no worker");
+    let h = rt.handle.clone();
+    let (before, inside, taken_over) = block_on(rt.handle.spawn(
+        async move {
+            let before = worker_index();
+            assert_eq!(before, h.current_worker_index());
+            let inside = block_in_place(worker_index);
+            // Another thread now runs the worker and reports its index.
+            let task = h.spawn(async { (worker_index(), std::thread::current().id()) }, Id::next());
+            let (taken_over, thread) = block_on(task).unwrap();
+            assert_ne!(thread, std::thread::current().id());
+            (before, inside, taken_over)
+        },
+        Id::next(),
+    ))
+    .unwrap();
+    assert_eq!(before, Some(0));
+    assert_eq!(inside, None, "block_in_place handed the worker on");
+    assert_eq!(taken_over, Some(0));
+}

@@ -69,6 +69,9 @@ pub(crate) struct Core {
 struct Context {
     worker: Arc<Worker>,
     core: RefCell<Option<Box<Core>>>,
+    /// Set by `block_in_place` once it has handed the core to another
+    /// thread: this one finishes its poll but no longer runs the worker.
+    handed_off: Cell<bool>,
 }
 
 crate::loom::thread_local! {
@@ -234,7 +237,7 @@ impl Worker {
 /// The body of a worker thread.
 pub(super) fn run(worker: Arc<Worker>) {
     let Some(core) = worker.core.lock().take() else { return };
-    let cx = Context { worker, core: RefCell::new(None) };
+    let cx = Context { worker, core: RefCell::new(None), handed_off: Cell::new(false) };
     let prev = CURRENT.with(|c| c.replace(&cx as *const Context));
     let _reset = SetCurrent(prev);
     if let Some(core) = cx.run(core) {
@@ -442,6 +445,7 @@ pub fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
         }
         if let Some(cx) = cx {
             if let Some(core) = cx.core.borrow_mut().take() {
+                cx.handed_off.set(true);
                 let worker = cx.worker.clone();
                 *worker.core.lock() = Some(core);
                 let next = worker.clone();
@@ -497,6 +501,17 @@ impl FastRand {
         self.0 = x;
         ((x >> 32) as usize * n) >> 32
     }
+}
+
+/// The index of the worker this thread runs (`0..worker_threads`, the
+/// index of [`Handle::worker_metrics`](super::Handle::worker_metrics)), on
+/// a worker thread of any multi-thread scheduler. `None` on other threads,
+/// and on a worker thread that has handed its worker on in
+/// [`block_in_place`]: the thread that took over reports the index.
+///
+/// One thread-local read.
+pub fn worker_index() -> Option<usize> {
+    with_current(|cx| cx.filter(|cx| !cx.handed_off.get()).map(|cx| cx.worker.index))
 }
 
 /// True on a worker thread that holds its core (not inside
