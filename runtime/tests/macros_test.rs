@@ -1,5 +1,5 @@
 //! `#[weft::main]` and `#[weft::test]` on the real runtime: the flavor and
-//! worker count each set of options asks for, spawning inside the body,
+//! worker count and name each set of options asks for, spawning inside the body,
 //! `Result` bodies, panics, and the declarative macros over spawned tasks.
 
 use std::thread;
@@ -48,6 +48,24 @@ async fn explicit_current_thread() {
         Handle::current().runtime_flavor(),
         RuntimeFlavor::CurrentThread
     );
+}
+
+#[weft::test(name = "x")]
+async fn name_names_the_runtime() {
+    assert_eq!(Handle::current().name(), Some("x"));
+}
+
+#[weft::test(flavor = "multi_thread", worker_threads = 2, name = "named pool")]
+async fn name_on_a_multi_thread_runtime() {
+    let name = weft::spawn(async { Handle::current().name().map(str::to_owned) })
+        .await
+        .unwrap();
+    assert_eq!(name.as_deref(), Some("named pool"));
+}
+
+#[weft::test]
+async fn without_name_the_runtime_has_none() {
+    assert_eq!(Handle::current().name(), None);
 }
 
 #[weft::test]

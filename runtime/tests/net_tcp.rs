@@ -91,15 +91,19 @@ fn echo_with_many_connections_on_a_current_thread_runtime() {
 }
 
 /// One event per turn is enough to serve many connections: the events
-/// left with the OS are taken on later turns.
+/// left with the OS are taken on later turns. The same with one event only
+/// on the turns that do not wait (a busy worker's) and the default batch
+/// on the others.
 #[test]
 fn one_io_event_per_tick_still_serves_many_connections() {
-    for mut builder in [
-        weft::runtime::Builder::new_current_thread(),
-        weft::runtime::Builder::new_multi_thread(),
-    ] {
+    let builders = || [weft::runtime::Builder::new_current_thread(), weft::runtime::Builder::new_multi_thread()];
+    for mut builder in builders() {
         let rt = builder.enable_all().max_io_events_per_tick(1).build().unwrap();
         with_watchdog("echo with one event per tick", WATCHDOG, || rt.block_on(echo_many(50)));
+    }
+    for mut builder in builders() {
+        let rt = builder.enable_all().max_io_events_per_busy_tick(1).build().unwrap();
+        with_watchdog("echo with one event per busy tick", WATCHDOG, || rt.block_on(echo_many(50)));
     }
 }
 

@@ -35,6 +35,57 @@ fn zero_max_io_events_per_tick_is_invalid_input() {
 }
 
 #[test]
+fn zero_max_io_events_per_busy_tick_is_invalid_input() {
+    for mut builder in [Builder::new_multi_thread(), Builder::new_current_thread()] {
+        let error = builder.enable_all().max_io_events_per_busy_tick(0).build().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert!(error.to_string().contains("max_io_events_per_busy_tick"), "{error}");
+    }
+    // Any other value builds, larger than the idle batch as well.
+    for busy in [1, 4096] {
+        let mut builder = Builder::new_multi_thread();
+        builder.enable_all().max_io_events_per_tick(8).max_io_events_per_busy_tick(busy);
+        builder.build().unwrap();
+    }
+}
+
+#[test]
+fn a_runtime_has_a_name_only_when_given_one() {
+    each_flavor(|flavor, rt| {
+        assert_eq!(rt.handle().name(), None, "{flavor:?}");
+        assert_eq!(rt.block_on(async { Handle::current().name().map(str::to_owned) }), None);
+
+        let named = flavor.builder().name("ingest").build().unwrap();
+        assert_eq!(named.handle().name(), Some("ingest"), "{flavor:?}");
+        assert_eq!(named.handle().clone().name(), Some("ingest"));
+        let (in_block_on, in_task, in_blocking) = named.block_on(async {
+            let name = || Handle::current().name().map(str::to_owned);
+            let in_task = weft::spawn(async move { name() }).await.unwrap();
+            let in_blocking = weft::task::spawn_blocking(name).await.unwrap();
+            (name(), in_task, in_blocking)
+        });
+        for seen in [in_block_on, in_task, in_blocking] {
+            assert_eq!(seen.as_deref(), Some("ingest"), "{flavor:?}");
+        }
+        assert!(format!("{:?}", named.handle()).contains("ingest"));
+        // Only whitespace at the ends is fine: the name is kept as given.
+        let spaced = flavor.builder().name(" a b ").build().unwrap();
+        assert_eq!(spaced.handle().name(), Some(" a b "));
+    });
+}
+
+#[test]
+fn a_blank_runtime_name_is_invalid_input() {
+    for name in ["", " ", "\t\n "] {
+        for mut builder in [Builder::new_multi_thread(), Builder::new_current_thread()] {
+            let error = builder.name(name).build().unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidInput);
+            assert!(error.to_string().contains("name"), "{error}");
+        }
+    }
+}
+
+#[test]
 fn block_on_inside_a_runtime_panics_with_the_message() {
     each_flavor(|_, rt| {
         let other = Flavor::CurrentThread.runtime();

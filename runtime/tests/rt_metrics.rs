@@ -1,5 +1,6 @@
 //! Runtime metrics: park counts and their parity, busy time, the global
-//! queue's depth, and worker indices out of range.
+//! queue's depth, worker indices out of range, and `worker_index` naming
+//! the worker whose counters show it busy.
 //!
 //! A worker's counters are written by that worker while the test reads
 //! them from another thread, so a test asserts exact values only in states
@@ -296,5 +297,29 @@ fn a_worker_index_out_of_range_panics_with_the_count() {
                 assert!(message.contains(&format!("this runtime has {n} worker")), "{name}: {message}");
             }
         }
+    });
+}
+
+#[test]
+fn worker_index_names_the_worker_whose_metrics_show_the_task() {
+    with_watchdog(|| {
+        let rt = Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let metrics = rt.metrics();
+        let (index_tx, index_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let blocker = rt.spawn(async move {
+            index_tx.send(weft::runtime::worker_index()).unwrap();
+            // Keeps this worker busy (never parked) on purpose.
+            release_rx.recv().unwrap();
+        });
+        let busy = index_rx.recv().unwrap().expect("a task runs on a worker");
+        assert!(busy < metrics.num_workers());
+        let idle = 1 - busy;
+        // The other worker runs out of work and parks; the one the task
+        // named cannot while the task holds it.
+        eventually("the other worker parks", || is_parked(&metrics, idle));
+        assert!(!is_parked(&metrics, busy), "worker {busy} runs the task");
+        release_tx.send(()).unwrap();
+        rt.block_on(blocker).unwrap();
     });
 }

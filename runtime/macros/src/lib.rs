@@ -59,6 +59,7 @@ use config::Kind;
 /// | `flavor` | `"multi_thread"` (default) or `"current_thread"` | `Builder::new_multi_thread()` or `Builder::new_current_thread()` |
 /// | `worker_threads` | integer ≥ 1 | `.worker_threads(n)`; multi-thread only |
 /// | `start_paused` | `true` or `false` | `.start_paused(b)`: the clock starts paused; current-thread only |
+/// | `name` | string, not blank | `.name(s)`: the name `Handle::name` returns |
 /// | `crate` | path string, default `"::weft"` | where to find `runtime::Builder`, for a renamed dependency or a crate that re-exports weft |
 ///
 /// ```
@@ -72,6 +73,13 @@ use config::Kind;
 /// #[weft::main(flavor = "current_thread")]
 /// async fn main() {
 ///     println!("everything on this one thread");
+/// }
+/// ```
+///
+/// ```
+/// #[weft::main(name = "api-server")]
+/// async fn main() {
+///     assert_eq!(weft::runtime::Handle::current().name(), Some("api-server"));
 /// }
 /// ```
 ///
@@ -104,7 +112,8 @@ use config::Kind;
 /// function is not `async`; `main` takes arguments; an option is unknown,
 /// repeated, has a value of the wrong kind, or names an unknown flavor;
 /// `worker_threads` is 0 or is used with the current-thread flavor;
-/// `start_paused` is used with the multi-thread flavor.
+/// `start_paused` is used with the multi-thread flavor; `name` is empty or
+/// only whitespace.
 ///
 /// ```compile_fail
 /// #[weft::main(flavor = "current_thread", worker_threads = 4)]
@@ -162,7 +171,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// The same as [`macro@main`]'s: `flavor` (default `"current_thread"`
 /// here), `worker_threads` (multi-thread only), `start_paused`
-/// (current-thread only) and `crate`.
+/// (current-thread only), `name` and `crate`.
 ///
 /// ```no_run
 /// #[weft::test(flavor = "multi_thread", worker_threads = 2)]

@@ -42,6 +42,9 @@ pub struct Builder {
     enable_time: bool,
     start_paused: bool,
     max_io_events_per_tick: usize,
+    /// `None`: the same as `max_io_events_per_tick`.
+    max_io_events_per_busy_tick: Option<usize>,
+    name: Option<String>,
 }
 
 impl Builder {
@@ -66,6 +69,8 @@ impl Builder {
             enable_time: false,
             start_paused: false,
             max_io_events_per_tick: weft_reactor::DEFAULT_EVENT_CAPACITY,
+            max_io_events_per_busy_tick: None,
+            name: None,
         }
     }
 
@@ -80,6 +85,31 @@ impl Builder {
     /// is refused by `build`.
     pub fn max_blocking_threads(&mut self, n: usize) -> &mut Self {
         self.config.max_blocking_threads = n;
+        self
+    }
+
+    /// Names the runtime, for code that runs on it to tell which runtime it
+    /// is on: [`Handle::name`] returns it. Default: no name. The name does
+    /// not change the names of the runtime's threads (see
+    /// [`thread_name`](Self::thread_name)). A name that is empty or only
+    /// whitespace is refused by `build`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::runtime::Builder;
+    ///
+    /// let rt = Builder::new_current_thread().name("ingest").build().unwrap();
+    /// assert_eq!(rt.handle().name(), Some("ingest"));
+    /// rt.block_on(async {
+    ///     assert_eq!(weft::runtime::Handle::current().name(), Some("ingest"));
+    /// });
+    ///
+    /// let err = Builder::new_multi_thread().name(" ").build().unwrap_err();
+    /// assert!(err.to_string().contains("name"));
+    /// ```
+    pub fn name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.name = Some(name.into());
         self
     }
 
@@ -151,7 +181,9 @@ impl Builder {
     /// for a later poll: a smaller value gets the first woken tasks going
     /// sooner after a burst, a larger one takes a burst in fewer system
     /// calls. Zero is refused by `build`. Has no effect without
-    /// [`enable_io`](Self::enable_io).
+    /// [`enable_io`](Self::enable_io). Polls that do not wait may take a
+    /// smaller batch: see
+    /// [`max_io_events_per_busy_tick`](Self::max_io_events_per_busy_tick).
     ///
     /// # Examples
     ///
@@ -165,6 +197,43 @@ impl Builder {
     /// ```
     pub fn max_io_events_per_tick(&mut self, capacity: usize) -> &mut Self {
         self.max_io_events_per_tick = capacity;
+        self
+    }
+
+    /// Most I/O events the runtime takes from the OS on a poll that does
+    /// not wait (default: the value of
+    /// [`max_io_events_per_tick`](Self::max_io_events_per_tick)).
+    ///
+    /// A worker that still has tasks to run polls for I/O without waiting
+    /// every [`event_interval`](Self::event_interval) polls, and each event
+    /// it takes wakes a task that joins its queue, behind the work already
+    /// there. Under heavy load a big batch makes that queue long, and the
+    /// tasks at its end wait the longest. A small busy batch leaves the
+    /// other events with the OS until the worker has caught up, or until a
+    /// worker with nothing to do waits for I/O and takes up to
+    /// `max_io_events_per_tick`. Every poll that does not wait counts as
+    /// busy, including a park whose next timer is already due.
+    ///
+    /// Zero is refused by `build`. Has no effect without
+    /// [`enable_io`](Self::enable_io).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::runtime::Builder;
+    ///
+    /// let rt = Builder::new_multi_thread()
+    ///     .enable_all()
+    ///     .max_io_events_per_tick(256)
+    ///     .max_io_events_per_busy_tick(16)
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// let err = Builder::new_current_thread().max_io_events_per_busy_tick(0).build().unwrap_err();
+    /// assert!(err.to_string().contains("max_io_events_per_busy_tick"));
+    /// ```
+    pub fn max_io_events_per_busy_tick(&mut self, capacity: usize) -> &mut Self {
+        self.max_io_events_per_busy_tick = Some(capacity);
         self
     }
 
@@ -214,6 +283,12 @@ impl Builder {
         if self.max_io_events_per_tick == 0 {
             return invalid("max_io_events_per_tick must be at least 1, got 0".into());
         }
+        if self.max_io_events_per_busy_tick == Some(0) {
+            return invalid("max_io_events_per_busy_tick must be at least 1, got 0".into());
+        }
+        if let Some(name) = self.name.as_ref().filter(|name| name.trim().is_empty()) {
+            return invalid(format!("the runtime name must have a character that is not whitespace, got {name:?}"));
+        }
         if self.start_paused && self.kind == Kind::MultiThread {
             return invalid(
                 "start_paused(true) needs the current_thread runtime: paused time is deterministic only \
@@ -238,6 +313,7 @@ impl Builder {
         let (driver, drivers) = Driver::new(DriverConfig {
             enable_io: self.enable_io,
             io_event_capacity: self.max_io_events_per_tick,
+            io_busy_event_capacity: self.max_io_events_per_busy_tick.unwrap_or(self.max_io_events_per_tick),
             enable_time: self.enable_time,
             start_paused: self.start_paused,
             pausable: self.kind == Kind::CurrentThread,
@@ -265,7 +341,8 @@ impl Builder {
                 (Scheduler::MultiThread(handle), Some(launch))
             }
         };
-        let handle = Handle { inner: Arc::new(Inner { scheduler, drivers, blocking, id: Id::next() }) };
+        let inner = Inner { scheduler, drivers, blocking, id: Id::next(), name: self.name.clone() };
+        let handle = Handle { inner: Arc::new(inner) };
         *slot.lock() = Arc::downgrade(&handle.inner);
         let runtime = Runtime { handle, pool: Some(pool), kind: self.kind };
         if let Some(launch) = launch {
@@ -285,6 +362,8 @@ impl fmt::Debug for Builder {
             .field("enable_time", &self.enable_time)
             .field("start_paused", &self.start_paused)
             .field("max_io_events_per_tick", &self.max_io_events_per_tick)
+            .field("max_io_events_per_busy_tick", &self.max_io_events_per_busy_tick)
+            .field("name", &self.name)
             .finish()
     }
 }

@@ -49,6 +49,8 @@ pub(crate) struct DriverConfig {
     pub(crate) enable_io: bool,
     /// Events the reactor takes from the OS per turn.
     pub(crate) io_event_capacity: usize,
+    /// Events the reactor takes on a turn that does not wait.
+    pub(crate) io_busy_event_capacity: usize,
     pub(crate) enable_time: bool,
     pub(crate) start_paused: bool,
     /// Whether time may be paused later (current-thread runtimes); a
@@ -60,7 +62,8 @@ pub(crate) struct DriverConfig {
 impl Driver {
     pub(crate) fn new(config: DriverConfig) -> io::Result<(Driver, DriverHandles)> {
         let (io, io_handle) = if config.enable_io {
-            let reactor = weft_reactor::Driver::with_event_capacity(config.io_event_capacity)?;
+            let reactor =
+                weft_reactor::Driver::with_event_capacities(config.io_event_capacity, config.io_busy_event_capacity)?;
             let handle = reactor.handle();
             (IoStack::Reactor(reactor), Some(handle))
         } else {

@@ -34,6 +34,8 @@ pub(crate) struct Inner {
     pub(crate) drivers: DriverHandles,
     pub(crate) blocking: blocking::Spawner,
     pub(crate) id: Id,
+    /// Set by [`Builder::name`](super::Builder::name).
+    pub(crate) name: Option<String>,
 }
 
 pub(crate) enum Scheduler {
@@ -152,6 +154,20 @@ impl Handle {
         self.inner.id
     }
 
+    /// The runtime's name, as given to [`Builder::name`](super::Builder::name)
+    /// (or the `name` option of `#[weft::main]` and `#[weft::test]`);
+    /// `None` if it was not given one.
+    ///
+    /// ```
+    /// #[weft::main(flavor = "current_thread", name = "frontend")]
+    /// async fn main() {
+    ///     assert_eq!(weft::runtime::Handle::current().name(), Some("frontend"));
+    /// }
+    /// ```
+    pub fn name(&self) -> Option<&str> {
+        self.inner.name.as_deref()
+    }
+
     /// The runtime's statistics; see [`RuntimeMetrics`](super::RuntimeMetrics).
     ///
     /// ```
@@ -208,6 +224,10 @@ impl Handle {
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Handle").field("id", &self.inner.id).field("flavor", &self.runtime_flavor()).finish()
+        f.debug_struct("Handle")
+            .field("id", &self.inner.id)
+            .field("name", &self.inner.name)
+            .field("flavor", &self.runtime_flavor())
+            .finish()
     }
 }

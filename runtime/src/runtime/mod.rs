@@ -107,6 +107,75 @@ impl fmt::Display for TryCurrentError {
 
 impl std::error::Error for TryCurrentError {}
 
+/// `true` if `err` is the error weft's I/O resources (sockets, pipes,
+/// [`AsyncFd`](crate::io::unix::AsyncFd), ...) return once the runtime they
+/// were created in has shut down or been dropped; `false` for any other
+/// error, including every error from the operating system.
+///
+/// A resource stays tied to the runtime it was created in. Once that
+/// runtime is gone, no readiness reaches the resource again, and every
+/// operation that would wait for it fails with this error, even when it is
+/// awaited on another runtime.
+///
+/// # Examples
+///
+/// ```
+/// use weft::net::TcpListener;
+/// use weft::runtime::Runtime;
+///
+/// let first = Runtime::new().unwrap();
+/// let second = Runtime::new().unwrap();
+/// let listener = first.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+/// drop(first);
+///
+/// second.block_on(async {
+///     let err = listener.accept().await.unwrap_err();
+///     assert!(weft::runtime::is_rt_shutdown_err(&err));
+/// });
+/// ```
+pub fn is_rt_shutdown_err(err: &io::Error) -> bool {
+    weft_reactor::is_shutdown_error(err)
+}
+
+/// The index of the runtime worker this code runs on, or `None` if it does
+/// not run on one.
+///
+/// On a multi-thread runtime the indices go from `0` to the number of
+/// workers (exclusive) and are the worker indices of [`RuntimeMetrics`], so
+/// a task can find its worker's statistics. The thread in
+/// [`Runtime::block_on`] is not a worker there, nor are the threads of the
+/// blocking pool ([`spawn_blocking`](crate::task::spawn_blocking)), nor a
+/// thread inside [`block_in_place`](crate::task::block_in_place) once it has
+/// handed its worker to another thread: all of them get `None`.
+///
+/// On a current-thread runtime, the one worker is the thread that is
+/// running the runtime's tasks inside `block_on`, which gets `Some(0)`.
+/// Another thread waiting in `block_on` of the same runtime meanwhile gets
+/// `None`.
+///
+/// Outside any runtime the answer is `None`. A task may move to another
+/// worker whenever it waits, so the index can differ after an `.await`.
+///
+/// Reading it costs a thread-local lookup or two.
+///
+/// # Examples
+///
+/// ```
+/// #[weft::main(worker_threads = 2)]
+/// async fn main() {
+///     let index = weft::spawn(async { weft::runtime::worker_index() }).await.unwrap();
+///     assert!(matches!(index, Some(0 | 1)));
+///     // The thread of `main`'s body is not one of the workers.
+///     assert_eq!(weft::runtime::worker_index(), None);
+/// }
+/// ```
+pub fn worker_index() -> Option<usize> {
+    if weft_scheduler::current_thread::is_driving() {
+        return Some(0);
+    }
+    weft_scheduler::multi_thread::worker_index()
+}
+
 /// Statistics of a runtime, read while it runs.
 ///
 /// Obtained from [`Runtime::metrics`] or [`Handle::metrics`]; cheap to

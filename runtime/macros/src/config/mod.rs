@@ -60,13 +60,15 @@ impl Flavor {
 }
 
 /// The option names the attributes accept, in the order the docs list them.
-const OPTIONS: &str = "`flavor`, `worker_threads`, `start_paused`, `crate`";
+const OPTIONS: &str = "`flavor`, `worker_threads`, `start_paused`, `name`, `crate`";
 
 /// Validated options: what the expansion needs and nothing else.
 pub(crate) struct Config {
     pub(crate) flavor: Flavor,
     pub(crate) worker_threads: Option<usize>,
     pub(crate) start_paused: Option<bool>,
+    /// The runtime's name (`Builder::name`); never blank.
+    pub(crate) name: Option<String>,
     /// The path written in `crate = "..."`; `None` means `::weft`.
     pub(crate) crate_path: Option<Path>,
 }
@@ -83,6 +85,7 @@ impl std::fmt::Debug for Config {
             .field("flavor", &self.flavor)
             .field("worker_threads", &self.worker_threads)
             .field("start_paused", &self.start_paused)
+            .field("name", &self.name)
             .field("crate_path", &crate_path)
             .finish()
     }
@@ -95,6 +98,7 @@ impl Config {
             flavor: kind.default_flavor(),
             worker_threads: None,
             start_paused: None,
+            name: None,
             crate_path: None,
         }
     }
@@ -126,6 +130,7 @@ struct RawOptions {
     flavor: Option<(Flavor, Span)>,
     worker_threads: Option<(usize, Span)>,
     start_paused: Option<(bool, Span)>,
+    name: Option<(String, Span)>,
     crate_path: Option<(Path, Span)>,
 }
 
@@ -189,6 +194,16 @@ impl RawOptions {
                 };
                 set_once(&mut self.start_paused, "start_paused", paused, span)
             }
+            "name" => {
+                let name = expect_str(lit, "name", "\"my-runtime\"")?;
+                if name.trim().is_empty() {
+                    return Err(syn::Error::new(
+                        span,
+                        "`name` must have a character that is not whitespace",
+                    ));
+                }
+                set_once(&mut self.name, "name", name, span)
+            }
             "crate" => {
                 let text = expect_str(lit, "crate", "\"::weft\"")?;
                 let path = syn::parse_str::<Path>(&text).map_err(|_| {
@@ -236,6 +251,7 @@ impl RawOptions {
             flavor,
             worker_threads: self.worker_threads.map(|(n, _)| n),
             start_paused: self.start_paused.map(|(b, _)| b),
+            name: self.name.map(|(n, _)| n),
             crate_path: self.crate_path.map(|(p, _)| p),
         })
     }
@@ -292,7 +308,7 @@ fn bare_option_error(kind: Kind, path: &Path) -> syn::Error {
         "multi_thread" | "current_thread" => {
             format!("to choose the flavor, write `{}`", with_flavor(kind, &name))
         }
-        "flavor" | "worker_threads" | "start_paused" | "crate" => {
+        "flavor" | "worker_threads" | "start_paused" | "name" | "crate" => {
             format!("`{name}` needs a value: `{name} = ...`")
         }
         _ => format!(

@@ -23,6 +23,7 @@ fn main_defaults_to_multi_thread_and_test_to_current_thread() {
     assert_eq!(main.flavor, Flavor::MultiThread);
     assert_eq!(main.worker_threads, None);
     assert_eq!(main.start_paused, None);
+    assert_eq!(main.name, None);
     assert!(main.crate_path.is_none());
 
     let test = parse(Kind::Test, quote!());
@@ -36,11 +37,13 @@ fn reads_every_option() {
         quote!(
             flavor = "multi_thread",
             worker_threads = 3,
+            name = "my runtime",
             crate = "my::weft",
         ),
     );
     assert_eq!(c.flavor, Flavor::MultiThread);
     assert_eq!(c.worker_threads, Some(3));
+    assert_eq!(c.name.as_deref(), Some("my runtime"));
     let path = c.crate_path.expect("crate path");
     assert_eq!(quote!(#path).to_string(), quote!(my::weft).to_string());
 
@@ -151,4 +154,20 @@ fn reports_all_mistakes_at_once() {
 #[test]
 fn malformed_argument_list_is_a_parse_error() {
     assert!(Config::parse(Kind::Main, quote!(flavor = = "x")).is_err());
+}
+
+#[test]
+fn name_takes_a_string_that_is_not_blank() {
+    let c = parse(Kind::Test, quote!(name = "x"));
+    assert_eq!(c.name.as_deref(), Some("x"));
+    for blank in [quote!(name = ""), quote!(name = " \t")] {
+        let errs = error(Kind::Test, blank);
+        assert!(errs[0].contains("`name` must have a character"), "{errs:?}");
+    }
+    assert!(error(Kind::Main, quote!(name = 1))[0].contains("`name` takes a string"));
+    assert!(error(Kind::Main, quote!(name))[0].contains("`name` needs a value"));
+    let errs = error(Kind::Main, quote!(name = "a", name = "b"));
+    assert!(errs[0].contains("`name` is given more than once"), "{errs:?}");
+    let errs = error(Kind::Main, quote!(label = "a"));
+    assert!(errs[0].contains("`name`"), "the accepted options list it: {errs:?}");
 }

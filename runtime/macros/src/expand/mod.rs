@@ -162,6 +162,11 @@ fn generate(kind: Kind, func: ItemFn, config: &Config) -> TokenStream {
     if let Some(paused) = config.start_paused {
         builder = quote_spanned!(span=> #builder.start_paused(#paused));
     }
+    if let Some(name) = &config.name {
+        let mut name = Literal::string(name);
+        name.set_span(span);
+        builder = quote_spanned!(span=> #builder.name(#name));
+    }
     let run = quote_spanned! {span=>
         #[allow(
             clippy::expect_used,

@@ -72,6 +72,21 @@ fn options_become_builder_calls_in_order() {
         ),
         "{out}"
     );
+
+    let out = expanded(
+        Kind::Test,
+        quote!(start_paused = true, name = "ingest \"A\""),
+        quote!(
+            async fn t() {}
+        ),
+    );
+    assert!(
+        has(
+            &out,
+            r#"Builder::new_current_thread().enable_all().start_paused(true).name("ingest \"A\"").build()"#
+        ),
+        "{out}"
+    );
 }
 
 #[test]
