@@ -6,9 +6,9 @@
 //! its tests are empty.
 //!
 //! This library holds what several models share: a tiny run-queue
-//! scheduler for the task core ([`Queue`]), futures whose polls and drops
-//! are counted ([`Gate`], [`DropCount`]) and a counting waker
-//! ([`counting_waker`]).
+//! scheduler for the task core (`Queue`), futures whose polls and drops
+//! are counted (`Gate`, `DropCount`) and a counting waker
+//! (`counting_waker`); they exist only under `--cfg loom`.
 #![cfg_attr(not(loom), allow(unused))]
 
 #[cfg(loom)]

@@ -1,7 +1,7 @@
 //! Per-worker statistics: how often a worker parked and how long it was
 //! busy.
 //!
-//! Ownership: each worker keeps its running totals in a [`WorkerStats`]
+//! Ownership: each worker keeps its running totals in a `WorkerStats`
 //! inside its core, which only the thread holding the core touches. At a
 //! few points it copies them into its [`WorkerMetrics`] slot with `Relaxed`
 //! stores; readers on any thread load the slot. Every slot has exactly one

@@ -1,6 +1,6 @@
 //! The work-stealing multi-thread scheduler.
 //!
-//! Each worker thread owns a [`Core`](worker): a LIFO slot, a local FIFO
+//! Each worker thread owns a `Core` (`worker.rs`): a LIFO slot, a local FIFO
 //! queue that other workers can steal from, and its parker. Tasks spawned
 //! or woken from outside go to the global injector. See `worker.rs` for
 //! the run loop and `idle.rs` for the searching/parking protocol.

@@ -2,7 +2,7 @@
 //!
 //! # Layout
 //!
-//! A task is a `Cell<F, S>` (see `core.rs`): a type-erased [`Header`] at
+//! A task is a `Cell<F, S>` (see `core.rs`): a type-erased `Header` at
 //! offset 0 (the state word, the function table, the id, the owner-list
 //! links and the join waker slot), the scheduler handle `S`, and the
 //! *stage*: the future, then its output, then nothing once the output was
