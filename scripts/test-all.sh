@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every check weft has: lints, unit/integration/doc tests of the whole
-# workspace, the tests of the unsafe code again under valgrind's memcheck,
-# the loom models with their mutant check, and the quick run of the
-# `compare` demo. This is the one test command the README names and CI
+# Runs every check weft has: lints, the check that every public tokio
+# function name has a weft counterpart, unit/integration/doc tests of the
+# whole workspace, the tests of the unsafe code again under valgrind's
+# memcheck, the loom models with their mutant check, and the quick run of
+# the `compare` demo. This is the one test command the README names and CI
 # runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,10 @@ done_stage() {
 
 stage "clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+done_stage
+
+stage "tokio API names: every public tokio function has a weft counterpart"
+scripts/tokio-api-gaps.sh
 done_stage
 
 stage "tests: unit, integration and doc tests"
