@@ -108,7 +108,10 @@ fi
 # group-5 mutant touches the pool or the task core.
 #
 # Group 6 holds the watch value lock's missing-fence mutant: its model
-# is the one group 4's `watch_value_read_ignores_writer` breaks.
+# is the one group 4's `watch_value_read_ignores_writer` breaks. It also
+# holds the mpsc `reserve_many` mutant, whose model receives from a
+# bounded channel, which group 4's `mpsc_recv_skips_recheck` and group
+# 5's waker-slot mutant both break; no watch code runs in that model.
 #
 # group | mutant | cargo target selection | exact test names
 mutants=(
@@ -143,6 +146,7 @@ mutants=(
     "5|watch_value_last_reader_skips_wake|--test sync_loom|watch_two_borrows_racing_send"
     "5|blocking_detach_forgets|--test scheduler|blocking::detach_while_a_job_runs"
     "6|watch_value_read_skips_fence|--test sync_loom|watch_borrow_racing_send"
+    "6|mpsc_reserve_many_skips_wake|--test sync_loom|mpsc_reserve_many_cancelled_while_the_receiver_closes"
 )
 
 # group_packages GROUP: the packages a mutant group builds and tests.

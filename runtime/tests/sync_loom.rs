@@ -1,8 +1,9 @@
 //! loom models of the sync protocols, driven through the public API:
 //! oneshot's state word, the mpsc block list (blocks of 2 slots under
 //! loom, so a few messages cross, release and recycle blocks) and its
-//! waker slot, the bounded channel's permits (back-pressure, and a close
-//! or drop of the receiver while a sender waits for capacity), the batch
+//! waker slot, the bounded channel's permits (back-pressure, a close or
+//! drop of the receiver while a sender waits for capacity, and a
+//! `reserve_many` cancelled while the receiver closes), the batch
 //! semaphore's waiter queue (through `Mutex`, `RwLock` and `Semaphore`,
 //! including an acquire cancelled while permits are released),
 //! `Notify`'s hand-off, broadcast (including a receiver lagging behind),
@@ -165,6 +166,35 @@ fn mpsc_drop_rx_with_a_pending_sender() {
         });
         drop(rx);
         th.join().unwrap();
+    });
+}
+
+/// A `reserve_many(2)` that may hold one of its two slots (the other
+/// holds a message) is polled once and cancelled, while the receiver
+/// closes and drains. Whichever comes first (the close failing the
+/// reservation, the cancel returning a partial grant, or the receive
+/// freeing the second slot so the reservation succeeds and its iterator
+/// is dropped), every slot comes back and the receiver sees the end: no
+/// lost wake-up. A closed semaphore leaves a partial grant with its
+/// acquire until that is dropped, so the drop must wake the receiver.
+#[test]
+fn mpsc_reserve_many_cancelled_while_the_receiver_closes() {
+    loom::model(|| {
+        let (tx, mut rx) = mpsc::channel::<usize>(2);
+        tx.try_send(1).unwrap();
+        // A second sender stays alive throughout, so the end cannot come
+        // from the last sender going away: only from the slots coming back.
+        let tx2 = tx.clone();
+        let th = thread::spawn(move || {
+            let mut reserve = Box::pin(tx2.reserve_many(2));
+            let _ = poll_once(reserve.as_mut());
+            drop(reserve);
+        });
+        rx.close();
+        assert_eq!(rx.blocking_recv(), Some(1));
+        assert_eq!(rx.blocking_recv(), None);
+        th.join().unwrap();
+        drop(tx);
     });
 }
 

@@ -314,11 +314,15 @@ impl<T> Sender<T> {
         // If the acquire fails or is cancelled after part of `n` was
         // granted, the semaphore takes that part back without telling the
         // receiver, which may be waiting for the last slot to return after
-        // a close. The guard tells it; on success the iterator takes over.
+        // a close (a closed semaphore leaves partial grants with their
+        // owners until they poll or drop). The guard tells it; on success
+        // the iterator takes over. Loom model:
+        // `mpsc_reserve_many_cancelled_while_the_receiver_closes`.
         struct WakeReceiver<'a, T>(&'a chan::Tx<T, Bounded>);
         impl<T> Drop for WakeReceiver<'_, T> {
             fn drop(&mut self) {
-                if self.0.semaphore().is_closed() {
+                let skip = cfg!(weft_loom_mutant = "mpsc_reserve_many_skips_wake");
+                if !skip && self.0.semaphore().is_closed() {
                     self.0.wake_rx();
                 }
             }
